@@ -1,0 +1,170 @@
+"""Parse the ontology, shapes and data of a source tree, and check how the data files are organised.
+
+Checks here are the ones SHACL cannot make because they need to know files and graphs: syntax, claims
+left outside a source graph, graphs no source is declared for, ontology terms that do not exist, and
+resources used but never described.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import RDF, Dataset, Graph, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+from .content import SourceTree, rdf_format
+from .namespaces import ID, MYOKG, shorten
+from .problems import VIOLATION, Problem
+
+
+@dataclass
+class LoadedContent:
+    """Everything parsed from a source tree, with the problems found on the way."""
+
+    tree: SourceTree
+    ontology: Graph
+    shapes: Graph
+    data: Dataset
+    files_of: dict[URIRef, set[str]] = field(default_factory=lambda: defaultdict(set))
+    files_mentioning: dict[URIRef, set[str]] = field(default_factory=lambda: defaultdict(set))
+    files_of_graph: dict[URIRef, set[str]] = field(default_factory=lambda: defaultdict(set))
+    problems: list[Problem] = field(default_factory=list)
+    unparsed: list[str] = field(default_factory=list)
+
+    @property
+    def parsed(self) -> bool:
+        """True when every file parsed, so checks on the whole graph are meaningful."""
+        return not self.unparsed
+
+    def file_of(self, node) -> str | None:
+        """The data file(s) where ``node`` is described (else mentioned), to point a curator at it."""
+        files = self.files_of.get(node) or self.files_mentioning.get(node)
+        return ", ".join(sorted(files)) if files else None
+
+
+def _parse(target, path: Path, content: LoadedContent) -> bool:
+    try:
+        target.parse(path, format=rdf_format(path))
+    except Exception as error:  # rdflib raises many types; each is a syntax error to report
+        relative = content.tree.relative(path)
+        content.unparsed.append(relative)
+        content.problems.append(
+            Problem(
+                VIOLATION,
+                f"Cannot parse this file: {error}. Fix the syntax at the position given.",
+                file=relative,
+            )
+        )
+        return False
+    return True
+
+
+def load(tree: SourceTree) -> LoadedContent:
+    """Parse every file of ``tree``; never raises on bad content, reports it as problems instead."""
+    content = LoadedContent(tree, Graph(), Graph(), Dataset(default_union=True))
+    _parse(content.ontology, tree.ontology_file, content)
+    _parse(content.shapes, tree.shapes_file, content)
+    for path in tree.data_files:
+        _load_data_file(content, path)
+    if content.parsed:
+        content.problems += _undeclared_graphs(content)
+        content.problems += _undefined_terms(content)
+        content.problems += _undescribed_resources(content)
+    return content
+
+
+def _load_data_file(content: LoadedContent, path: Path) -> None:
+    tree = content.tree
+    file_data = Dataset()
+    if not _parse(file_data, path, content):
+        return
+    relative = tree.relative(path)
+    stray = 0
+    for s, p, o, g in file_data.quads((None, None, None, None)):
+        graph = g.identifier if hasattr(g, "identifier") else g
+        if graph is None or graph == DATASET_DEFAULT_GRAPH_ID:
+            stray += 1
+            continue
+        content.data.graph(graph).add((s, p, o))
+        content.files_of_graph[graph].add(relative)
+        if isinstance(s, URIRef):
+            content.files_of[s].add(relative)
+        if isinstance(o, URIRef):
+            content.files_mentioning[o].add(relative)
+    if stray:
+        content.problems.append(
+            Problem(
+                VIOLATION,
+                f"{stray} triple(s) are outside any GRAPH block. Every claim belongs to the graph of the "
+                "source that makes it: wrap them in GRAPH g:<source> { ... } (see data/sources.trig).",
+                file=relative,
+            )
+        )
+
+
+def _data_graphs(content: LoadedContent) -> list[URIRef]:
+    return [g.identifier for g in content.data.graphs() if g.identifier != DATASET_DEFAULT_GRAPH_ID]
+
+
+def _undeclared_graphs(content: LoadedContent) -> list[Problem]:
+    declared = set(content.data.subjects(RDF.type, MYOKG.SourceGraph))
+    problems = []
+    for graph in _data_graphs(content):
+        if graph not in declared:
+            problems.append(
+                Problem(
+                    VIOLATION,
+                    "Claims sit in a graph that is not declared as a source graph. Declare it in "
+                    "data/sources.trig (a myokg:SourceGraph with dct:source) or use an existing one.",
+                    file=", ".join(sorted(content.files_of_graph[graph])),
+                    focus=shorten(str(graph)),
+                )
+            )
+    return problems
+
+
+def _terms_used(content: LoadedContent):
+    for s, p, o, _ in content.data.quads((None, None, None, None)):
+        yield s, s
+        yield s, p
+        yield s, o
+
+
+def _undefined_terms(content: LoadedContent) -> list[Problem]:
+    declared = set(content.ontology.subjects())
+    seen: dict[URIRef, URIRef] = {}
+    for subject, term in _terms_used(content):
+        if isinstance(term, URIRef) and term.startswith(str(MYOKG)) and term not in declared:
+            seen.setdefault(term, subject)
+    return [
+        Problem(
+            VIOLATION,
+            "This term is not defined in the MyoKG ontology: check its spelling, or declare it in "
+            "ontology/myokg.ttl with a label and definition.",
+            file=content.file_of(subject),
+            focus=shorten(str(subject)),
+            value=shorten(str(term)),
+        )
+        for term, subject in sorted(seen.items())
+    ]
+
+
+def _undescribed_resources(content: LoadedContent) -> list[Problem]:
+    typed = set(content.data.subjects(RDF.type, None))
+    seen: dict[URIRef, URIRef] = {}
+    for subject, term in _terms_used(content):
+        if isinstance(term, URIRef) and term.startswith(str(ID)) and term not in typed:
+            seen.setdefault(term, subject)
+    return [
+        Problem(
+            VIOLATION,
+            "This resource is used but never described (it has no rdf:type in any graph): a typo in "
+            "its slug, or a resource still to be added with its type, label and definition.",
+            file=content.file_of(subject),
+            focus=shorten(str(subject)),
+            value=shorten(str(term)),
+        )
+        for term, subject in sorted(seen.items())
+    ]

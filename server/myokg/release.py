@@ -1,0 +1,189 @@
+"""Build a release: validate, then write the Oxigraph store, the dumps, checksums and the VoID description.
+
+A release root holds one folder per version and a ``current`` symlink to the one being served. A build
+writes into a hidden staging folder and only swaps it in once everything is written, so a failed build
+leaves the previous release exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, serialize
+from rdflib import OWL, URIRef
+
+from .content import SourceTree
+from .namespaces import ONTOLOGY_IRI, PREFIXES
+from .validation import Report, validate
+from .void import describe_dataset
+
+CURRENT = "current"
+MANIFEST = "release.json"
+STORE = "store"
+DUMPS = "dumps"
+CHECKSUMS = "SHA256SUMS"
+
+# The dumps of a release, by format: (file name pattern, format, keeps the source graphs).
+DUMP_FORMATS = (
+    ("myokg-{version}.ttl", RdfFormat.TURTLE, False),
+    ("myokg-{version}.nt", RdfFormat.N_TRIPLES, False),
+    ("myokg-{version}.jsonld", RdfFormat.JSON_LD, False),
+    ("myokg-{version}.nq", RdfFormat.N_QUADS, True),
+    ("myokg-{version}.trig", RdfFormat.TRIG, True),
+)
+
+
+class BuildRefused(Exception):
+    """Validation found violations; nothing was written."""
+
+    def __init__(self, report: Report):
+        super().__init__(f"{len(report.violations)} violation(s): the release was not built")
+        self.report = report
+
+
+@dataclass(frozen=True)
+class Release:
+    """A built release folder and its manifest."""
+
+    path: Path
+    manifest: dict
+
+    @property
+    def version(self) -> str:
+        return self.manifest["version"]
+
+    @property
+    def store_path(self) -> Path:
+        return self.path / STORE
+
+    @property
+    def dumps_path(self) -> Path:
+        return self.path / DUMPS
+
+
+def ontology_version(report: Report) -> str:
+    version = report.content.ontology.value(URIRef(ONTOLOGY_IRI), OWL.versionInfo)
+    if version is None:
+        raise ValueError(f"ontology/myokg.ttl gives <{ONTOLOGY_IRI}> no owl:versionInfo: add one.")
+    return str(version)
+
+
+def current_release(root: Path) -> Release | None:
+    """The release ``root/current`` points to, or None if there is none yet."""
+    manifest = root / CURRENT / MANIFEST
+    if not manifest.is_file():
+        return None
+    path = (root / CURRENT).resolve()
+    return Release(path, json.loads(manifest.read_text(encoding="utf-8")))
+
+
+def build_release(tree: SourceTree, root: Path, echo: Callable[[str], None] = lambda _: None) -> Release:
+    """Validate ``tree`` and publish it as the current release under ``root``."""
+    echo(f"Validating {tree.root} ...")
+    report = validate(tree)
+    if not report.ok:
+        raise BuildRefused(report)
+    version = ontology_version(report)
+    root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".building-", dir=root))
+    try:
+        manifest = _write_release(tree, staging, version, echo)
+        path = _publish(staging, root, version)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    echo(f"Release {version} is current: {path}")
+    return Release(path, manifest)
+
+
+def _write_release(tree: SourceTree, folder: Path, version: str, echo) -> dict:
+    echo("Loading the store ...")
+    store = Store(str(folder / STORE))
+    store.bulk_load(path=str(tree.ontology_file), format=RdfFormat.TURTLE, to_graph=NamedNode(ONTOLOGY_IRI))
+    for path in tree.data_files:
+        store.bulk_load(path=str(path), format=RdfFormat.TRIG)
+    store.flush()
+
+    echo("Writing dumps ...")
+    dumps = folder / DUMPS
+    dumps.mkdir()
+    data_dumps = []
+    for pattern, fmt, keeps_graphs in DUMP_FORMATS:
+        target = dumps / pattern.format(version=version)
+        statements = _sorted_quads(store) if keeps_graphs else _sorted_union(store)
+        serialize(statements, str(target), format=fmt, prefixes=PREFIXES)
+        data_dumps.append(_file_entry(target))
+    shutil.copyfile(tree.ontology_file, dumps / f"myokg-ontology-{version}.ttl")
+    shutil.copyfile(tree.shapes_file, dumps / f"myokg-shapes-{version}.ttl")
+
+    echo("Describing the dataset (VoID) ...")
+    built = datetime.now(timezone.utc).replace(microsecond=0)
+    triples = _count_union(store)
+    void = describe_dataset(store, version=version, issued=built, triples=triples, dumps=data_dumps)
+    void.serialize(dumps / "void.ttl", format="turtle")
+
+    entries = [_file_entry(p) for p in sorted(dumps.iterdir())]
+    (dumps / CHECKSUMS).write_text("".join(f"{e['sha256']}  {e['name']}\n" for e in entries), encoding="utf-8")
+    manifest = {
+        "version": version,
+        "built": built.isoformat(),
+        "triples": triples,
+        "quads": len(store),
+        "graphs": sorted(g.value for g in store.named_graphs()),
+        "files": entries,
+    }
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return manifest
+
+
+# Dumps are sorted so that each resource's statements come together and a diff between releases is small.
+def _sorted_union(store: Store):
+    """Every distinct triple of all graphs, ordered by subject: the default graph users query."""
+    return store.query(
+        "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } } "
+        "ORDER BY ?s ?p ?o"
+    )
+
+
+def _sorted_quads(store: Store):
+    """Every quad, ordered by graph then subject, keeping each claim in its source's graph."""
+    for row in store.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g ?s ?p ?o"):
+        yield Quad(row["s"], row["p"], row["o"], row["g"])
+
+
+def _count_union(store: Store) -> int:
+    (row,) = store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
+    return int(row["n"].value)
+
+
+def _file_entry(path: Path) -> dict:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return {"name": path.name, "bytes": path.stat().st_size, "sha256": digest.hexdigest()}
+
+
+def _publish(staging: Path, root: Path, version: str) -> Path:
+    """Move the staged release into place as ``root/version`` and point ``current`` at it."""
+    final = root / version
+    retired = None
+    if final.exists():
+        retired = root / f".retired-{uuid.uuid4().hex}"
+        os.rename(final, retired)
+    os.rename(staging, final)
+    link = root / f".current-{uuid.uuid4().hex}"
+    os.symlink(version, link)
+    os.replace(link, root / CURRENT)
+    if retired is not None:
+        shutil.rmtree(retired, ignore_errors=True)
+    return final

@@ -1,0 +1,111 @@
+"""The VoID and DCAT description of a release: what is in it, where it comes from, how to get it.
+
+Counts come from the built Oxigraph store, so they describe exactly what is served.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pyoxigraph import Store
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+
+from .namespaces import BASE, DCAT, DCT, ID, MYOKG, ONTOLOGY_IRI, PREFIXES, VOID
+
+DATASET = URIRef(BASE + "dataset")
+SPDX = "http://spdx.org/rdf/terms#"
+CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
+MEDIA_TYPES = {
+    ".ttl": "text/turtle",
+    ".nt": "application/n-triples",
+    ".jsonld": "application/ld+json",
+    ".nq": "application/n-quads",
+    ".trig": "application/trig",
+}
+
+
+def _count(store: Store, query: str) -> int:
+    (row,) = store.query(query, use_default_graph_as_union=True)
+    return int(row[0].value)
+
+
+def _rows(store: Store, query: str):
+    return [tuple(row) for row in store.query(query, use_default_graph_as_union=True)]
+
+
+def describe_dataset(store: Store, *, version: str, issued: datetime, triples: int, dumps: list[dict]) -> Graph:
+    """A VoID/DCAT graph for the release in ``store`` whose dump files are ``dumps`` (name, bytes, sha256)."""
+    g = Graph()
+    for prefix, namespace in PREFIXES.items():
+        g.bind(prefix, namespace)
+    g.bind("spdx", SPDX)
+    d = DATASET
+    g.add((d, RDF.type, VOID.Dataset))
+    g.add((d, RDF.type, DCAT.Dataset))
+    g.add((d, DCT.title, Literal("MyoKG", lang="en")))
+    g.add((d, DCT.description, Literal(
+        "An open knowledge graph of human skeletal muscles, their attachments, innervation and actions, "
+        "and their myofascial trigger points with the regions they refer pain to; every claim is kept "
+        "in the named graph of its source.", lang="en")))
+    g.add((d, DCT.license, CC_BY_4))
+    g.add((d, DCT.publisher, Literal("The MyoKG team")))
+    g.add((d, DCT.issued, Literal(issued.isoformat(), datatype=XSD.dateTime)))
+    g.add((d, OWL.versionInfo, Literal(version)))
+    g.add((d, DCAT.version, Literal(version)))
+    g.add((d, VOID.sparqlEndpoint, URIRef(BASE + "sparql")))
+    g.add((d, VOID.uriSpace, Literal(str(ID))))
+    g.add((d, VOID.exampleResource, ID["gluteus-medius"]))
+    for vocabulary in (str(MYOKG), "http://purl.obolibrary.org/obo/", PREFIXES["skos"], str(DCT)):
+        g.add((d, VOID.vocabulary, URIRef(vocabulary)))
+    g.add((d, DCT.conformsTo, URIRef(ONTOLOGY_IRI)))
+
+    g.add((d, VOID.triples, Literal(triples)))
+    g.add((d, VOID.entities, Literal(_count(store, f'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o FILTER STRSTARTS(STR(?s), "{ID}") }}'))))
+    g.add((d, VOID.distinctSubjects, Literal(_count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"))))
+    g.add((d, VOID.distinctObjects, Literal(_count(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"))))
+    g.add((d, VOID.properties, Literal(_count(store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }"))))
+    g.add((d, VOID.classes, Literal(_count(store, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }"))))
+
+    for cls, entities in _rows(store, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"):
+        part = BNode()
+        g.add((d, VOID.classPartition, part))
+        g.add((part, VOID["class"], URIRef(cls.value)))
+        g.add((part, VOID.entities, Literal(int(entities.value))))
+    for prop, triples in _rows(store, "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } GROUP BY ?p ORDER BY ?p"):
+        part = BNode()
+        g.add((d, VOID.propertyPartition, part))
+        g.add((part, VOID.property, URIRef(prop.value)))
+        g.add((part, VOID.triples, Literal(int(triples.value))))
+
+    graph_rows = _rows(store, """
+        SELECT ?g (COUNT(*) AS ?n) (SAMPLE(?src) AS ?source) (SAMPLE(?label) AS ?name) WHERE {
+            GRAPH ?g { ?s ?p ?o }
+            OPTIONAL { ?g <http://purl.org/dc/terms/source> ?src }
+            OPTIONAL { ?g <http://www.w3.org/2000/01/rdf-schema#label> ?label }
+        } GROUP BY ?g ORDER BY ?g""")
+    for graph, triples, source, name in graph_rows:
+        subset = URIRef(graph.value)
+        g.add((d, VOID.subset, subset))
+        g.add((subset, RDF.type, VOID.Dataset))
+        g.add((subset, VOID.triples, Literal(int(triples.value))))
+        if source is not None:
+            g.add((subset, DCT.source, URIRef(source.value)))
+        if name is not None:
+            g.add((subset, RDFS.label, Literal(name.value, lang=name.language)))
+
+    for entry in dumps:
+        url = URIRef(f"{BASE}downloads/{version}/{entry['name']}")
+        suffix = "." + entry["name"].rsplit(".", 1)[-1]
+        g.add((d, VOID.dataDump, url))
+        dist = URIRef(f"{BASE}downloads/{version}/{entry['name']}#distribution")
+        g.add((d, DCAT.distribution, dist))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCAT.downloadURL, url))
+        g.add((dist, DCAT.byteSize, Literal(entry["bytes"], datatype=XSD.nonNegativeInteger)))
+        if suffix in MEDIA_TYPES:
+            g.add((dist, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/" + MEDIA_TYPES[suffix])))
+        checksum = BNode()
+        g.add((dist, URIRef(SPDX + "checksum"), checksum))
+        g.add((checksum, URIRef(SPDX + "algorithm"), URIRef(SPDX + "checksumAlgorithm_sha256")))
+        g.add((checksum, URIRef(SPDX + "checksumValue"), Literal(entry["sha256"], datatype=XSD.hexBinary)))
+    return g
