@@ -133,6 +133,7 @@ def _write_release(tree: SourceTree, folder: Path, version: str, echo) -> dict:
 
     entries = [_file_entry(p) for p in sorted(dumps.iterdir())]
     (dumps / CHECKSUMS).write_text("".join(f"{e['sha256']}  {e['name']}\n" for e in entries), encoding="utf-8")
+    entries.append(_file_entry(dumps / CHECKSUMS))
     manifest = {
         "version": version,
         "built": built.isoformat(),

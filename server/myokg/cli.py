@@ -1,0 +1,102 @@
+"""The ``myokg`` command: validate the data, build a release, serve it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .content import ContentNotFound, SourceTree, find_source
+from .problems import Problem
+from .release import BuildRefused, build_release, current_release
+from .validation import validate
+
+source_option = click.option(
+    "--source",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder with ontology/, shapes/ and data/ [default: this checkout, else the installed copy].",
+)
+
+
+def _tree(source: Path | None) -> SourceTree:
+    try:
+        return find_source(source)
+    except ContentNotFound as error:
+        raise click.UsageError(str(error)) from error
+
+
+def _progress(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        click.echo(problem.render())
+    violations = sum(p.is_violation for p in problems)
+    click.echo(f"{violations} violation(s), {len(problems) - violations} warning(s).")
+
+
+@click.group()
+@click.version_option(__version__, prog_name="myokg")
+def main() -> None:
+    """MyoKG: a knowledge graph of human skeletal muscles, nerves and trigger points."""
+
+
+@main.command("validate")
+@source_option
+def validate_command(source: Path | None) -> None:
+    """Check the ontology, shapes and data; exit non-zero on any violation."""
+    tree = _tree(source)
+    _progress(f"Validating {tree.root} ...")
+    report = validate(tree)
+    _print_problems(report.problems)
+    if not report.ok:
+        raise SystemExit(1)
+
+
+@main.command("build")
+@source_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Release folder [default: release/ in the checkout, else ~/.local/share/myokg/release].")
+def build_command(source: Path | None, out: Path | None) -> None:
+    """Validate, then write a new release (store, dumps, checksums, VoID) and make it current."""
+    tree = _tree(source)
+    root = out or tree.default_release_root()
+    _build(tree, root)
+
+
+def _build(tree: SourceTree, root: Path):
+    try:
+        return build_release(tree, root, echo=_progress)
+    except BuildRefused as refused:
+        _print_problems(refused.report.problems)
+        previous = current_release(root)
+        kept = f"release {previous.version} is still current" if previous else "there is no release yet"
+        raise click.ClickException(f"Validation failed, so nothing was built; {kept}.") from refused
+    except (OSError, ValueError) as error:
+        raise click.ClickException(f"The build failed and nothing was changed: {error}") from error
+
+
+@main.command("serve")
+@source_option
+@click.option("--release", "release_root", type=click.Path(file_okay=False, path_type=Path),
+              help="Release folder to serve; built first if it holds no release [default: as for build].")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
+              help="Worker threads answering requests.")
+def serve_command(source: Path | None, release_root: Path | None, host: str, port: int, threads: int) -> None:
+    """Serve the current release over HTTP, building one first if there is none."""
+    import waitress
+
+    from .web import create_app
+
+    root = release_root or _tree(source).default_release_root()
+    release = current_release(root)
+    if release is None:
+        _progress(f"No release in {root} yet: building one.")
+        release = _build(_tree(source), root)
+    app = create_app(release)
+    _progress(f"Serving MyoKG {release.version} from {release.path} at http://{host}:{port}/")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="myokg")
