@@ -32,3 +32,20 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path}"
     path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def release_root(tmp_path_factory, repo_tree):
+    """A release built once from the repository's data, shared by the tests that only read it."""
+    from myokg.release import build_release
+
+    root = tmp_path_factory.mktemp("release")
+    build_release(repo_tree, root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def release(release_root):
+    from myokg.release import current_release
+
+    return current_release(release_root)

@@ -100,3 +100,7 @@ def serve_command(source: Path | None, release_root: Path | None, host: str, por
     app = create_app(release)
     _progress(f"Serving MyoKG {release.version} from {release.path} at http://{host}:{port}/")
     waitress.serve(app, host=host, port=port, threads=threads, ident="myokg")
+
+
+if __name__ == "__main__":
+    main()

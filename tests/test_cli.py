@@ -1,0 +1,96 @@
+"""The myokg command as a curator and an operator use it."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+from click.testing import CliRunner
+
+from conftest import edit
+from myokg.cli import main
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_validate_accepts_the_repository(repo_tree):
+    result = run("validate", "--source", str(repo_tree.root))
+    assert result.exit_code == 0, result.output
+    assert "0 violation(s), 0 warning(s)." in result.output
+
+
+def test_validate_reports_file_focus_path_and_message(tree_copy):
+    edit(tree_copy.root / "data" / "shoulder" / "infraspinatus.trig",
+         "obo:RO_0002005 :suprascapular-nerve ;", "obo:RO_0002005 :infraspinous-fossa ;")
+    result = run("validate", "--source", str(tree_copy.root))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("data/shoulder/infraspinatus.trig: Violation:"))
+    assert "innervating nerve" in lines[first]
+    assert lines[first + 1:first + 4] == [
+        "    focus: id:infraspinatus", "    path: obo:RO_0002005", "    value: id:infraspinous-fossa"]
+    assert lines[-1] == "1 violation(s), 0 warning(s)."
+
+
+def test_validate_warnings_do_not_fail(tree_copy):
+    edit(tree_copy.root / "data" / "shoulder" / "infraspinatus.trig",
+         ":infraspinatus skos:exactMatch obo:UBERON_0001477 , obo:FMA_32546 .", "")
+    result = run("validate", "--source", str(tree_copy.root))
+    assert result.exit_code == 0
+    assert "data/shoulder/infraspinatus.trig: Warning: This muscle has no Uberon mapping" in result.output
+    assert result.output.splitlines()[-1] == "0 violation(s), 1 warning(s)."
+
+
+def test_validate_rejects_a_folder_without_content(tmp_path):
+    result = CliRunner().invoke(main, ["validate", "--source", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "is not a MyoKG source tree" in result.output
+
+
+def test_build_failure_says_the_previous_release_is_kept(tree_copy, tmp_path):
+    out = tmp_path / "out"
+    assert run("build", "--source", str(tree_copy.root), "--out", str(out)).exit_code == 0
+    edit(tree_copy.root / "data" / "body-regions.trig", ":hip a myokg:BodyRegion ;", ":hip a myokg:BodyRegion ")
+    result = CliRunner().invoke(main, ["build", "--source", str(tree_copy.root), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "data/body-regions.trig: Violation: Cannot parse this file" in result.output
+    assert "Validation failed, so nothing was built; release 0.1.0 is still current." in result.output
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_builds_a_release_then_answers(repo_tree, tmp_path):
+    port = _free_port()
+    root = tmp_path / "served"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "myokg.cli", "serve", "--source", str(repo_tree.root), "--release", str(root),
+         "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    page = response.read().decode()
+                break
+            except OSError:
+                assert server.poll() is None, server.stdout.read()
+                assert time.monotonic() < deadline, "server did not answer within 60 s"
+                time.sleep(0.2)
+        assert "Release <strong>0.1.0</strong>" in page
+        assert (root / "current" / "release.json").is_file()
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=10)[0]
+    assert "No release in" in output and "building one" in output
+    assert f"at http://127.0.0.1:{port}/" in output

@@ -1,0 +1,58 @@
+"""The web app over a built release, driven through Flask's test client."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import edit
+from myokg.release import build_release
+from myokg.web import create_app
+
+
+@pytest.fixture(scope="module")
+def client(release):
+    return create_app(release).test_client()
+
+
+def test_home_page_shows_version_counts_and_downloads(client, release):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert "Release <strong>0.1.0</strong>" in page
+    assert '<a href="https://w3id.org/myokg/ontology#Muscle">muscle</a></td><td class="num">5</td>' in page
+    for entry in release.manifest["files"]:
+        assert f'href="/downloads/0.1.0/{entry["name"]}"' in page
+
+
+def test_release_manifest_as_json(client, release):
+    response = client.get("/release.json")
+    assert response.status_code == 200
+    assert response.get_json() == release.manifest
+
+
+def test_download_with_validators(client, release):
+    response = client.get("/downloads/0.1.0/myokg-0.1.0.ttl")
+    assert response.status_code == 200
+    assert response.data == (release.dumps_path / "myokg-0.1.0.ttl").read_bytes()
+    etag = response.headers["ETag"]
+    again = client.get("/downloads/0.1.0/myokg-0.1.0.ttl", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+
+
+@pytest.mark.parametrize("path", [
+    "/downloads/0.1.0/nothing.ttl",
+    "/downloads/0.0.9/myokg-0.1.0.ttl",
+    "/downloads/0.1.0/..%2Frelease.json",
+    "/downloads/0.1.0/%2E%2E%2F%2E%2E%2Fpyproject.toml",
+    "/downloads/..%2F..%2Fetc/passwd",
+])
+def test_downloads_reach_only_release_files(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_labels_are_escaped(tree_copy, tmp_path):
+    edit(tree_copy.ontology_file, 'rdfs:label "muscle"@en ;', 'rdfs:label "<script>alert(1)</script>"@en ;')
+    page = create_app(build_release(tree_copy, tmp_path / "r")).test_client().get("/").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
