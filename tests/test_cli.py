@@ -68,11 +68,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_serve_builds_a_release_then_answers(repo_tree, tmp_path):
+def serve_once(source, root) -> tuple[str, str]:
+    """Start `myokg serve`, fetch its home page, stop it; return the page and what the server printed."""
     port = _free_port()
-    root = tmp_path / "served"
     server = subprocess.Popen(
-        [sys.executable, "-m", "myokg.cli", "serve", "--source", str(repo_tree.root), "--release", str(root),
+        [sys.executable, "-m", "myokg.cli", "serve", "--source", str(source), "--release", str(root),
          "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
@@ -87,10 +87,28 @@ def test_serve_builds_a_release_then_answers(repo_tree, tmp_path):
                 assert server.poll() is None, server.stdout.read()
                 assert time.monotonic() < deadline, "server did not answer within 60 s"
                 time.sleep(0.2)
-        assert "Release <strong>0.1.0</strong>" in page
-        assert (root / "current" / "release.json").is_file()
     finally:
         server.terminate()
         output = server.communicate(timeout=10)[0]
-    assert "No release in" in output and "building one" in output
     assert f"at http://127.0.0.1:{port}/" in output
+    return page, output
+
+
+def test_serve_builds_a_release_then_answers(repo_tree, tmp_path):
+    root = tmp_path / "served"
+    page, output = serve_once(repo_tree.root, root)
+    assert "Release <strong>0.1.0</strong>" in page
+    assert (root / "current" / "release.json").is_file()
+    assert "No release in" in output and "building one" in output
+    assert "has changed since" not in output
+
+
+def test_serve_says_when_the_data_changed_since_the_release(tree_copy, tmp_path):
+    root = tmp_path / "served"
+    assert run("build", "--source", str(tree_copy.root), "--out", str(root)).exit_code == 0
+    _, output = serve_once(tree_copy.root, root)
+    assert "has changed since" not in output and "building one" not in output
+    edit(tree_copy.root / "data" / "shoulder" / "deltoid.trig", '"deltoideus"@en', '"deltoides"@en')
+    _, output = serve_once(tree_copy.root, root)
+    assert "has changed since release 0.1.0 was built" in output
+    assert "Run `myokg build` to publish the changes." in output

@@ -78,6 +78,16 @@ def _build(tree: SourceTree, root: Path):
         raise click.ClickException(f"The build failed and nothing was changed: {error}") from error
 
 
+def _warn_if_stale(release, source: Path | None) -> None:
+    try:
+        tree = find_source(source)
+    except ContentNotFound:
+        return
+    if tree.digest() != release.manifest.get("source_sha256"):
+        _progress(f"Note: {tree.root} has changed since release {release.version} was built "
+                  f"({release.manifest['built']}); serving that release. Run `myokg build` to publish the changes.")
+
+
 @main.command("serve")
 @source_option
 @click.option("--release", "release_root", type=click.Path(file_okay=False, path_type=Path),
@@ -97,6 +107,8 @@ def serve_command(source: Path | None, release_root: Path | None, host: str, por
     if release is None:
         _progress(f"No release in {root} yet: building one.")
         release = _build(_tree(source), root)
+    else:
+        _warn_if_stale(release, source)
     app = create_app(release)
     _progress(f"Serving MyoKG {release.version} from {release.path} at http://{host}:{port}/")
     waitress.serve(app, host=host, port=port, threads=threads, ident="myokg")

@@ -7,6 +7,7 @@ package was installed from (editable installs), then the packaged copy.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,14 @@ class SourceTree:
     @property
     def uberon_terms(self) -> Path:
         return self.root / "data" / "reference" / "uberon" / "terms.tsv"
+
+    def digest(self) -> str:
+        """SHA-256 over every file a release is built from, to tell whether a release is stale."""
+        h = hashlib.sha256()
+        files = [self.ontology_file, self.shapes_file, *sorted(p for p in (self.root / "data").rglob("*") if p.is_file())]
+        for path in files:
+            h.update(self.relative(path).encode() + b"\0" + path.read_bytes() + b"\0")
+        return h.hexdigest()
 
     def relative(self, path: Path) -> str:
         """``path`` as a curator sees it: relative to the tree, with forward slashes."""

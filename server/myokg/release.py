@@ -7,6 +7,7 @@ leaves the previous release exactly as it was.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -94,13 +95,15 @@ def build_release(tree: SourceTree, root: Path, echo: Callable[[str], None] = la
         raise BuildRefused(report)
     version = ontology_version(report)
     root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".building-", dir=root))
-    try:
-        manifest = _write_release(tree, staging, version, echo)
-        path = _publish(staging, root, version)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    with (root / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one build at a time per release folder
+        staging = Path(tempfile.mkdtemp(prefix=".building-", dir=root))
+        try:
+            manifest = _write_release(tree, staging, version, echo)
+            path = _publish(staging, root, version)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     echo(f"Release {version} is current: {path}")
     return Release(path, manifest)
 
@@ -137,6 +140,7 @@ def _write_release(tree: SourceTree, folder: Path, version: str, echo) -> dict:
     manifest = {
         "version": version,
         "built": built.isoformat(),
+        "source_sha256": tree.digest(),
         "triples": triples,
         "quads": len(store),
         "graphs": sorted(g.value for g in store.named_graphs()),
