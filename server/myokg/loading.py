@@ -125,46 +125,31 @@ def _undeclared_graphs(content: LoadedContent) -> list[Problem]:
     return problems
 
 
-def _terms_used(content: LoadedContent):
+def _unknown_terms(content: LoadedContent, namespace: str, known: set, message: str) -> list[Problem]:
+    """A problem for each IRI in ``namespace`` that the data uses but ``known`` lacks, at its first use."""
+    first_use: dict[URIRef, URIRef] = {}
     for s, p, o, _ in content.data.quads((None, None, None, None)):
-        yield s, s
-        yield s, p
-        yield s, o
+        for term in (s, p, o):
+            if isinstance(term, URIRef) and term.startswith(namespace) and term not in known:
+                first_use.setdefault(term, s)
+    return [
+        Problem(VIOLATION, message, file=content.file_of(subject), focus=shorten(str(subject)),
+                value=shorten(str(term)))
+        for term, subject in sorted(first_use.items())
+    ]
 
 
 def _undefined_terms(content: LoadedContent) -> list[Problem]:
-    declared = set(content.ontology.subjects())
-    seen: dict[URIRef, URIRef] = {}
-    for subject, term in _terms_used(content):
-        if isinstance(term, URIRef) and term.startswith(str(MYOKG)) and term not in declared:
-            seen.setdefault(term, subject)
-    return [
-        Problem(
-            VIOLATION,
-            "This term is not defined in the MyoKG ontology: check its spelling, or declare it in "
-            "ontology/myokg.ttl with a label and definition.",
-            file=content.file_of(subject),
-            focus=shorten(str(subject)),
-            value=shorten(str(term)),
-        )
-        for term, subject in sorted(seen.items())
-    ]
+    return _unknown_terms(
+        content, str(MYOKG), set(content.ontology.subjects()),
+        "This term is not defined in the MyoKG ontology: check its spelling, or declare it in "
+        "ontology/myokg.ttl with a label and definition.",
+    )
 
 
 def _undescribed_resources(content: LoadedContent) -> list[Problem]:
-    typed = set(content.data.subjects(RDF.type, None))
-    seen: dict[URIRef, URIRef] = {}
-    for subject, term in _terms_used(content):
-        if isinstance(term, URIRef) and term.startswith(str(ID)) and term not in typed:
-            seen.setdefault(term, subject)
-    return [
-        Problem(
-            VIOLATION,
-            "This resource is used but never described (it has no rdf:type in any graph): a typo in "
-            "its slug, or a resource still to be added with its type, label and definition.",
-            file=content.file_of(subject),
-            focus=shorten(str(subject)),
-            value=shorten(str(term)),
-        )
-        for term, subject in sorted(seen.items())
-    ]
+    return _unknown_terms(
+        content, str(ID), set(content.data.subjects(RDF.type, None)),
+        "This resource is used but never described (it has no rdf:type in any graph): a typo in "
+        "its slug, or a resource still to be added with its type, label and definition.",
+    )
