@@ -70,7 +70,9 @@ def run_shapes(content: LoadedContent) -> list[Problem]:
         abort_on_first=False,
     )
     problems = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
+    # Only top-level results: those pyshacl nests under sh:detail (why an sh:node failed) would point a
+    # curator at a node that is not wrong.
+    for result in results.objects(None, SH.result):
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
         value = results.value(result, SH.value)
