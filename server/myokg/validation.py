@@ -8,6 +8,7 @@ import pyshacl
 from rdflib import RDF, Graph, Namespace, URIRef
 
 from .content import SourceTree
+from . import sparql_constraints
 from .loading import LoadedContent, load
 from .mappings import check_mappings
 from .namespaces import CURATION_GRAPH, ID, MYOKG, shorten
@@ -62,9 +63,12 @@ def validation_graph(content: LoadedContent) -> Graph:
 
 
 def run_shapes(content: LoadedContent) -> list[Problem]:
+    """Core constraints on pyshacl, SPARQL-based ones on Oxigraph (see sparql_constraints)."""
+    graph = validation_graph(content)
+    core_shapes, sparql = sparql_constraints.split_off(content.shapes)
     _, results, _ = pyshacl.validate(
-        validation_graph(content),
-        shacl_graph=content.shapes,
+        graph,
+        shacl_graph=core_shapes,
         inference="none",
         allow_warnings=True,
         abort_on_first=False,
@@ -74,8 +78,6 @@ def run_shapes(content: LoadedContent) -> list[Problem]:
     # curator at a node that is not wrong.
     for result in results.objects(None, SH.result):
         focus = results.value(result, SH.focusNode)
-        path = results.value(result, SH.resultPath)
-        value = results.value(result, SH.value)
         severity = results.value(result, SH.resultSeverity)
         messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
         problems.append(
@@ -84,8 +86,18 @@ def run_shapes(content: LoadedContent) -> list[Problem]:
                 " ".join(messages) or "Fails shape " + shorten(str(results.value(result, SH.sourceShape))),
                 file=content.file_of(focus),
                 focus=_show(focus),
-                path=_show(path),
-                value=_show(value),
+                path=_show(results.value(result, SH.resultPath)),
+                value=_show(results.value(result, SH.value)),
+            )
+        )
+    for result in sparql_constraints.run(sparql, sparql_constraints.to_store(graph)):
+        problems.append(
+            Problem(
+                result.constraint.severity,
+                result.message,
+                file=content.file_of(URIRef(result.focus)),
+                focus=shorten(result.focus),
+                value=result.value,
             )
         )
     return sorted(problems, key=lambda p: (p.file or "", p.focus or "", p.path or "", p.message))
