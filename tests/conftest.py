@@ -18,13 +18,43 @@ def repo_tree() -> SourceTree:
     return find_source(REPO)
 
 
+# The data the tests that edit files start from: the seed (the gluteus medius, the structures and muscles
+# its sources name), not the whole of data/, so that those tests stay fast however much data is curated.
+SEED_DATA = (
+    "sources.trig",
+    "spinal-segments.trig",
+    "body-regions.trig",
+    "reference",
+    "pelvis-and-hip/skeleton.trig",
+    "pelvis-and-hip/connective-tissue.trig",
+    "pelvis-and-hip/nerves.trig",
+    "pelvis-and-hip/movements.trig",
+    "pelvis-and-hip/gluteus-medius.trig",
+    "pelvis-and-hip/gluteus-maximus.trig",
+    "shoulder/skeleton.trig",
+    "shoulder/nerves.trig",
+    "shoulder/movements.trig",
+    "shoulder/deltoid.trig",
+    "shoulder/subscapularis.trig",
+    "shoulder/infraspinatus.trig",
+)
+
+
+def copy_seed(root: Path) -> SourceTree:
+    """Copy the ontology, shapes and seed data into ``root``."""
+    for folder in ("ontology", "shapes"):
+        shutil.copytree(REPO / folder, root / folder)
+    for name in SEED_DATA:
+        source, target = REPO / "data" / name, root / "data" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        (shutil.copytree if source.is_dir() else shutil.copyfile)(source, target)
+    return find_source(root)
+
+
 @pytest.fixture
 def tree_copy(tmp_path: Path) -> SourceTree:
-    """A copy of the repository's content in a temporary folder, for tests that edit files."""
-    root = tmp_path / "source"
-    for folder in ("ontology", "shapes", "data"):
-        shutil.copytree(REPO / folder, root / folder)
-    return find_source(root)
+    """A private copy of the seed, for tests that edit files."""
+    return copy_seed(tmp_path / "source")
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import pytest
 from rdflib import SKOS, URIRef
 
+from conftest import copy_seed
 from myokg.namespaces import ID, OBO
 from myokg.problems import WARNING
 from myokg.validation import validate
@@ -28,11 +29,11 @@ C1_MAPPING = ":c1-spinal-segment skos:closeMatch obo:UBERON_0006469 , obo:FMA_71
 
 
 @pytest.fixture(scope="module")
-def clean_report(repo_tree):
-    return validate(repo_tree)
+def clean_report(tmp_path_factory):
+    return validate(copy_seed(tmp_path_factory.mktemp("seed") / "source"))
 
 
-def test_repository_mappings_and_files_have_no_problem(clean_report):
+def test_seed_mappings_and_files_have_no_problem(clean_report):
     assert clean_report.problems == [], render(clean_report.problems)
 
 

@@ -12,15 +12,13 @@ The mapping shapes (Uberon/FMA IRIs) are tested with the mapping checks in test_
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from rdflib import URIRef
 
-from conftest import REPO, edit
-from myokg.content import SourceTree, find_source
+from conftest import copy_seed, edit
+from myokg.content import SourceTree
 from myokg.namespaces import shorten
 from myokg.problems import VIOLATION, WARNING, Problem
 from myokg.validation import Report, validate
@@ -187,30 +185,24 @@ def assert_unbroken(baseline: Report, c: Case) -> None:
     assert not bad, render(bad)
 
 
-def copy_tree(root: Path) -> SourceTree:
-    for folder in ("ontology", "shapes", "data"):
-        shutil.copytree(REPO / folder, root / folder)
-    return find_source(root)
-
-
 # ---------------------------------------------------------------------------------------------------
 # Positive side: the repository and the crafted additions are clean
 # ---------------------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
-def clean_report(repo_tree) -> Report:
-    return validate(repo_tree)
+def clean_report(tmp_path_factory) -> Report:
+    return validate(copy_seed(tmp_path_factory.mktemp("seed") / "source"))
 
 
 @pytest.fixture(scope="module")
 def extra_report(tmp_path_factory) -> Report:
-    tree = copy_tree(tmp_path_factory.mktemp("good-extra") / "source")
+    tree = copy_seed(tmp_path_factory.mktemp("good-extra") / "source")
     (tree.root / EXTRA).write_text(GOOD_EXTRA, encoding="utf-8")
     return validate(tree)
 
 
-def test_repository_data_has_no_problem(clean_report):
+def test_seed_data_has_no_problem(clean_report):
     assert clean_report.problems == [], render(clean_report.problems)
     assert clean_report.ok
 

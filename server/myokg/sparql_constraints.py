@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from pyoxigraph import NamedNode, RdfFormat, Store
-from rdflib import RDF, BNode, Graph, Namespace, URIRef
+from rdflib import BNode, Graph, Namespace, URIRef
 
 from .namespaces import shorten
 
