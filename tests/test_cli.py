@@ -112,3 +112,12 @@ def test_serve_says_when_the_data_changed_since_the_release(tree_copy, tmp_path)
     _, output = serve_once(tree_copy.root, root)
     assert "has changed since release 0.1.0 was built" in output
     assert "Run `myokg build` to publish the changes." in output
+
+
+def test_build_without_an_ontology_version_says_how_to_fix_it(tree_copy, tmp_path):
+    edit(tree_copy.ontology_file, '    owl:versionInfo "0.1.0" ;\n', "")
+    result = CliRunner().invoke(main, ["build", "--source", str(tree_copy.root), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "The build failed and nothing was changed" in result.output
+    assert "no owl:versionInfo: add one" in result.output
+    assert not (tmp_path / "out" / "current").exists()
