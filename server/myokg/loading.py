@@ -82,9 +82,8 @@ def _load_data_file(content: LoadedContent, path: Path) -> None:
         return
     relative = tree.relative(path)
     stray = 0
-    for s, p, o, g in file_data.quads((None, None, None, None)):
-        graph = g.identifier if hasattr(g, "identifier") else g
-        if graph is None or graph == DATASET_DEFAULT_GRAPH_ID:
+    for s, p, o, graph in file_data.quads((None, None, None, None)):
+        if graph == DATASET_DEFAULT_GRAPH_ID:
             stray += 1
             continue
         content.data.graph(graph).add((s, p, o))
