@@ -78,6 +78,32 @@ GRAPH g:myokg-curation {
     g:test-atlas a myokg:SourceGraph ;
         rdfs:label "claims of the test atlas"@en ;
         dct:source :test-atlas .
+
+    :test-atlas-chapter-1 a myokg:Source ;
+        rdfs:label "Test atlas, chapter 1"@en ;
+        dct:title "Chapter 1: the eyelid"@en ;
+        dct:publisher "Test press" ;
+        dct:type myokg:BookChapter ;
+        dct:isPartOf :test-atlas ;
+        skos:definition "A chapter of the test atlas, cited on its own."@en .
+    g:test-atlas-chapter-1 a myokg:SourceGraph ;
+        rdfs:label "claims of chapter 1 of the test atlas"@en ;
+        dct:source :test-atlas-chapter-1 .
+
+    :test-cranial-nerve a myokg:CranialNerve ;
+        rdfs:label "test cranial nerve"@en ;
+        skos:definition "A cranial nerve made up for the tests; it has no spinal segments."@en .
+    :test-eyelid a myokg:SoftTissueStructure ;
+        rdfs:label "test eyelid"@en ;
+        skos:definition "An eyelid made up for the tests."@en .
+    :test-eyelid-closure a myokg:Movement ;
+        rdfs:label "test eyelid closure"@en ;
+        skos:definition "Closing the test eyelid, a movement at no joint."@en ;
+        myokg:movedStructure :test-eyelid ; myokg:movementType myokg:Closure .
+}
+GRAPH g:test-atlas-chapter-1 {
+    :test-cranial-nerve myokg:locationDescription "Runs to the test eyelid."@en .
+    :test-eyelid obo:BFO_0000050 :buttock .
 }
 GRAPH g:grays-anatomy-42 {
     :glenoid-cavity obo:BFO_0000050 :scapula .
@@ -267,7 +293,7 @@ CASES = [
          V("id:infraspinatus", "obo:RO_0002005", "A muscle needs at least one innervating nerve")),
     case("muscle-without-spinal-segment",
          [(INFRA, "        myokg:spinalSegment :c5-spinal-segment , :c6-spinal-segment ;\n", "")],
-         V("id:infraspinatus", "myokg:spinalSegment", "A muscle needs its segmental innervation")),
+         V("id:infraspinatus", None, "A muscle needs its segmental innervation", "id:suprascapular-nerve")),
     case("muscle-without-action",
          [(INFRA, "        myokg:primeMoverOf :shoulder-lateral-rotation ;\n"
                   "        myokg:action :shoulder-lateral-rotation , :shoulder-stabilisation ;\n", "")],
@@ -275,9 +301,8 @@ CASES = [
     # --- shapes:Muscle: what its properties point to ------------------------------------------------
     case("origin-is-a-nerve",
          [(INFRA, "obo:RO_0002372 :infraspinous-fossa", "obo:RO_0002372 :suprascapular-nerve")],
-         V("id:infraspinatus", "obo:RO_0002372", "a bone, bony landmark or connective tissue structure",
-           "id:suprascapular-nerve"),
-),
+         V("id:infraspinatus", "obo:RO_0002372", "a bone, bony landmark, connective tissue or soft tissue structure",
+           "id:suprascapular-nerve")),
     case("innervated-by-a-plexus",
          [(INFRA, "obo:RO_0002005 :suprascapular-nerve", "obo:RO_0002005 :brachial-plexus")],
          V("id:infraspinatus", "obo:RO_0002005", "of class myokg:Nerve", "id:brachial-plexus")),
@@ -431,7 +456,12 @@ CASES = [
          [(SH_NERVES, ":suprascapular-nerve obo:RO_0002380 :brachial-plexus ;\n"
                       "        myokg:spinalSegment :c5-spinal-segment , :c6-spinal-segment .",
            ":suprascapular-nerve obo:RO_0002380 :brachial-plexus .")],
-         W("id:suprascapular-nerve", "myokg:spinalSegment", "Give the nerve's spinal segments")),
+         W("id:suprascapular-nerve", None, "Give the nerve's spinal segments")),
+    case("cranial-nerve-with-a-spinal-nerve-muscle-still-needs-segments",
+         [(INFRA, "        myokg:spinalSegment :c5-spinal-segment , :c6-spinal-segment ;\n",
+           "        obo:RO_0002005 :test-cranial-nerve ;\n")],
+         V("id:infraspinatus", None, "A muscle needs its segmental innervation", "id:suprascapular-nerve"),
+         extra=True),
     # --- shapes:SegmentalSupply and shapes:SpinalSegment --------------------------------------------
     case("spinal-segment-outside-the-closed-list",
          [(SEGMENTS, '    :co1-spinal-segment a myokg:SpinalSegment ; skos:notation "Co1" ;',
@@ -457,7 +487,19 @@ CASES = [
     case("movement-at-two-joints",
          [(SH_MOVEMENTS, "myokg:atJoint :shoulder-joint ; myokg:movementType myokg:Abduction .",
            "myokg:atJoint :shoulder-joint , :hip-joint ; myokg:movementType myokg:Abduction .")],
-         V("id:shoulder-abduction", "myokg:atJoint", "A movement happens at exactly one joint")),
+         V("id:shoulder-abduction", "myokg:atJoint", "A movement happens at one joint")),
+    case("movement-at-a-joint-and-of-a-structure",
+         [(EXTRA, "myokg:movedStructure :test-eyelid ;", "myokg:movedStructure :test-eyelid ; myokg:atJoint :hip-joint ;")],
+         V("id:test-eyelid-closure", None, "A movement either happens at a joint (myokg:atJoint) or moves a structure"),
+         extra=True),
+    case("movement-at-no-joint-and-of-no-structure",
+         [(EXTRA, "myokg:movedStructure :test-eyelid ;", "")],
+         V("id:test-eyelid-closure", None, "A movement either happens at a joint (myokg:atJoint) or moves a structure"),
+         extra=True),
+    case("movement-of-a-non-structure",
+         [(EXTRA, "myokg:movedStructure :test-eyelid ;", "myokg:movedStructure :prolonged-sitting ;")],
+         V("id:test-eyelid-closure", "myokg:movedStructure", "A movement moves one structure", "id:prolonged-sitting"),
+         extra=True),
     case("movement-without-type",
          [(SH_MOVEMENTS, "myokg:atJoint :shoulder-joint ; myokg:movementType myokg:Flexion .",
            "myokg:atJoint :shoulder-joint .")],
@@ -467,11 +509,20 @@ CASES = [
          [(SOURCES, '        dct:title "Mid gluteal muscle"@en ;\n', "")],
          V("id:ilive-gluteus-medius", "dct:title", "A source has exactly one title")),
     case("source-without-kind",
-         [(SOURCES, "        dct:type myokg:Textbook ;\n", "")],
+         [(SOURCES, '        dct:issued "2020"^^xsd:gYear ;\n        dct:type myokg:Textbook ;\n',
+           '        dct:issued "2020"^^xsd:gYear ;\n')],
          V("id:grays-anatomy-42", "dct:type", "A source has exactly one kind (dct:type)")),
     case("source-without-creator-or-publisher",
          [(SOURCES, '        dct:creator "Federative International Programme for Anatomical Terminology (FIPAT)" ;\n', "")],
          V("id:terminologia-anatomica-2", None, "A source names its author (dct:creator) or its publisher")),
+    case("book-chapter-without-its-book",
+         [(EXTRA, "        dct:isPartOf :test-atlas ;\n", "")],
+         V("id:test-atlas-chapter-1", None, "A book chapter (dct:type myokg:BookChapter) names the one book"),
+         extra=True),
+    case("book-chapter-part-of-a-non-source",
+         [(EXTRA, "        dct:isPartOf :test-atlas ;\n", "        dct:isPartOf :buttock ;\n")],
+         V("id:test-atlas-chapter-1", None, "A book chapter (dct:type myokg:BookChapter) names the one book"),
+         extra=True),
     case("source-graph-without-source",
          [(SOURCES, 'rdfs:label "mappings taken from Uberon"@en ;\n        dct:source :uberon .',
            'rdfs:label "mappings taken from Uberon"@en .')],
@@ -495,7 +546,7 @@ def test_insertion_that_is_no_attachment_site_is_reported_on_the_muscle(tree_cop
     """The AttachmentSite rule itself works (the case origin-is-a-nerve is xfail only for the extra problem)."""
     c = Case(((INFRA, "obo:RO_0002373 :greater-tubercle-of-humerus", "obo:RO_0002373 :upper-arm"),),
              (V("id:infraspinatus", "obo:RO_0002373", "A muscle needs at least one insertion (obo:RO_0002373, "
-                "has muscle insertion): a bone, bony landmark or connective tissue structure", "id:upper-arm"),))
+                "has muscle insertion): a bone, bony landmark, connective tissue or soft tissue structure", "id:upper-arm"),))
     report = run_case(tree_copy, c)
     assert any(c.expect[0].matches(p, INFRA) for p in report.problems), render(report.problems)
     assert {p.severity for p in report.problems} == {VIOLATION}
