@@ -30,6 +30,8 @@ from .formats import GRAPH_FORMATS, RESULT_FORMATS, by_media_type
 
 HEAD, DATA, END, ERROR = b"H", b"D", b"Z", b"E"
 CHUNK_BYTES = 64 * 1024
+MEMORY_CHECK_SECONDS = 0.05
+PAGE_BYTES = resource.getpagesize()
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,10 @@ def _answer(store: Store, job: Job, connection, limits: Limits) -> None:
 
 def _serve(store_path: str, connection: Connection, limits: Limits) -> None:
     """A worker's main loop: answer jobs until the pool closes the connection."""
-    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+    # The pool watches the worker's resident memory; this cap on its address space only stops a runaway
+    # allocation that outpaces the watch. It is generous because RocksDB reserves address space it never uses.
+    cap = max(4 * limits.memory_bytes, 4 * 2**30)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     store = Store.read_only(store_path)
     connection.send_bytes(END)  # ready
     while True:
@@ -165,6 +170,13 @@ class _Worker:
             self.connection.recv_bytes()  # the store is open
         except EOFError:
             raise RuntimeError(f"A query worker could not open the store at {store_path}; see its error above.") from None
+
+    def resident_bytes(self) -> int:
+        try:
+            with open(f"/proc/{self.process.pid}/statm") as statm:
+                return int(statm.read().split()[1]) * PAGE_BYTES
+        except (OSError, IndexError, ValueError):  # no /proc: the address space cap is the only guard
+            return 0
 
     def kill(self) -> None:
         self.process.kill()
@@ -241,17 +253,24 @@ class QueryPool:
                 self._replace(worker)
 
     def _receive(self, worker: _Worker, deadline: float) -> tuple[bytes, bytes]:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0 or not worker.connection.poll(remaining):
-            raise QueryFailed(422, f"The query was stopped after the time limit of {self.limits.timeout:g} s. "
-                                   "Make it more selective (a LIMIT, fewer OPTIONALs, no unbound cross products) "
-                                   "or download a dump to run it locally.")
+        """The worker's next message, watching the clock and the worker's memory while it works."""
+        while not worker.connection.poll(min(max(deadline - time.monotonic(), 0), MEMORY_CHECK_SECONDS)):
+            if time.monotonic() >= deadline:
+                raise QueryFailed(422, f"The query was stopped after the time limit of {self.limits.timeout:g} s. "
+                                       "Make it more selective (a LIMIT, fewer OPTIONALs, no unbound cross "
+                                       "products) or download a dump to run it locally.")
+            if worker.resident_bytes() > self.limits.memory_bytes:
+                raise self._out_of_memory()
         try:
             message = worker.connection.recv_bytes()
-        except (EOFError, OSError):
-            raise QueryFailed(422, "The query needed more memory than this endpoint allows per query "
-                                   f"({self.limits.memory_bytes // 2**20} MiB) and was stopped.") from None
+        except (EOFError, OSError):  # the worker died: its address space cap was hit
+            raise self._out_of_memory() from None
         return message[:1], message[1:]
+
+    def _out_of_memory(self) -> QueryFailed:
+        return QueryFailed(422, "The query needed more memory than this endpoint allows per query "
+                                f"({self.limits.memory_bytes // 2**20} MiB) and was stopped. Make it more "
+                                "selective, or download a dump to run it locally.")
 
     def close(self) -> None:
         self._closed = True

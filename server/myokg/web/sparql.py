@@ -135,7 +135,7 @@ def _job(query: str, params: list[tuple[str, str]]) -> Job:
     )
 
 
-@bp.route("/sparql", methods=["GET", "POST"])
+@bp.route("/sparql", methods=["GET", "POST"], provide_automatic_options=False)
 def endpoint():
     try:
         query, params = _operation()
@@ -156,7 +156,7 @@ def endpoint():
     return Response(chunks, 200, {"Content-Type": content_type, "Vary": "Accept", **CORS})
 
 
-@bp.route("/sparql", methods=["PUT", "DELETE", "PATCH"])
+@bp.route("/sparql", methods=["PUT", "DELETE", "PATCH"], provide_automatic_options=False)
 def read_only():
     return _text(405, f"This endpoint is read-only: {request.method} is not accepted. Query with GET or POST; "
                       "download a dump to change your own copy.", Allow="GET, POST, OPTIONS")
