@@ -297,7 +297,13 @@ CASES = [
     case("muscle-without-action",
          [(INFRA, "        myokg:primeMoverOf :shoulder-lateral-rotation ;\n"
                   "        myokg:action :shoulder-lateral-rotation , :shoulder-stabilisation ;\n", "")],
-         V("id:infraspinatus", "myokg:action", "A muscle needs at least one action")),
+         V("id:infraspinatus", None, "A muscle needs at least one action")),
+    case("muscle-with-unknown-action-stated-false",
+         [(INFRA, "        myokg:primeMoverOf :shoulder-lateral-rotation ;\n"
+                  "        myokg:action :shoulder-lateral-rotation , :shoulder-stabilisation ;\n",
+           "        myokg:actionUnknown false ;\n")],
+         V("id:infraspinatus", None, "A muscle needs at least one action"),
+         V("id:infraspinatus", "myokg:actionUnknown", "only ever stated as true")),
     # --- shapes:Muscle: what its properties point to ------------------------------------------------
     case("origin-is-a-nerve",
          [(INFRA, "obo:RO_0002372 :infraspinous-fossa", "obo:RO_0002372 :suprascapular-nerve")],
@@ -563,3 +569,11 @@ def test_insertion_that_is_no_attachment_site_is_reported_on_the_muscle(tree_cop
 def test_unbroken_focus_is_accepted(clean_report, extra_report, c: Case):
     """Before the change, the focus nodes the case breaks have no problem."""
     assert_unbroken(extra_report if c.extra else clean_report, c)
+
+
+def test_a_muscle_whose_action_a_source_calls_unknown_is_complete(tree_copy):
+    c = Case(((INFRA, "        myokg:primeMoverOf :shoulder-lateral-rotation ;\n"
+                      "        myokg:action :shoulder-lateral-rotation , :shoulder-stabilisation ;\n",
+               "        myokg:actionUnknown true ;\n"),), ())
+    report = run_case(tree_copy, c)
+    assert not [p for p in report.problems if p.focus == "id:infraspinatus"], render(report.problems)
