@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -10,7 +9,7 @@ import urllib.request
 
 from click.testing import CliRunner
 
-from conftest import edit
+from conftest import edit, free_port
 from myokg.cli import main
 
 
@@ -62,15 +61,9 @@ def test_build_failure_says_the_previous_release_is_kept(tree_copy, tmp_path):
     assert "Validation failed, so nothing was built; release 0.1.0 is still current." in result.output
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def serve_once(source, root) -> tuple[str, str]:
     """Start `myokg serve`, fetch its home page, stop it; return the page and what the server printed."""
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "myokg.cli", "serve", "--source", str(source), "--release", str(root),
          "--port", str(port)],
