@@ -93,6 +93,9 @@ GRAPH g:myokg-curation {
     :test-cranial-nerve a myokg:CranialNerve ;
         rdfs:label "test cranial nerve"@en ;
         skos:definition "A cranial nerve made up for the tests; it has no spinal segments."@en .
+    :test-cuff a myokg:MuscleGroup ;
+        rdfs:label "test cuff"@en ;
+        skos:definition "A muscle group made up for the tests."@en .
     :test-eyelid a myokg:SoftTissueStructure ;
         rdfs:label "test eyelid"@en ;
         skos:definition "An eyelid made up for the tests."@en .
@@ -102,6 +105,7 @@ GRAPH g:myokg-curation {
         myokg:movedStructure :test-eyelid ; myokg:movementType myokg:Closure .
 }
 GRAPH g:test-atlas-chapter-1 {
+    :test-cuff obo:RO_0002351 :infraspinatus , :subscapularis .
     :test-cranial-nerve myokg:locationDescription "Runs to the test eyelid."@en .
     :test-eyelid obo:BFO_0000050 :buttock .
 }
@@ -312,6 +316,12 @@ CASES = [
     case("associated-trigger-points-in-a-bone",
          [(INFRA, "obo:RO_0002568 :subscapularis", "obo:RO_0002568 :subscapularis ;\n        myokg:associatedTriggerPointsIn :scapula")],
          V("id:infraspinatus", "myokg:associatedTriggerPointsIn", "links to another muscle", "id:scapula")),
+    case("muscle-group-of-one",
+         [(EXTRA, ":test-cuff obo:RO_0002351 :infraspinatus , :subscapularis .", ":test-cuff obo:RO_0002351 :infraspinatus .")],
+         V("id:test-cuff", "obo:RO_0002351", "A muscle group has at least two members"), extra=True),
+    case("muscle-group-member-not-a-muscle",
+         [(EXTRA, ":test-cuff obo:RO_0002351 :infraspinatus , :subscapularis .", ":test-cuff obo:RO_0002351 :infraspinatus , :scapula .")],
+         V("id:test-cuff", "obo:RO_0002351", "A muscle group has at least two members", "id:scapula"), extra=True),
     case("innervated-by-a-plexus",
          [(INFRA, "obo:RO_0002005 :suprascapular-nerve", "obo:RO_0002005 :brachial-plexus")],
          V("id:infraspinatus", "obo:RO_0002005", "of class myokg:Nerve", "id:brachial-plexus")),
