@@ -276,6 +276,7 @@ def check_ask_l4(answer):
 
 
 def check_rotator_cuff(rows):
+    assert rows, "no rotator cuff group: the muscle groups data (myokg:MuscleGroup) is missing"
     nerves = {row["member"]: set(row["nerves"].split(", ")) for row in rows}
     assert set(nerves) == {"supraspinatus", "infraspinatus", "teres-minor", "subscapularis"}, set(nerves)
     assert "suprascapular nerve" in nerves["supraspinatus"]
@@ -362,9 +363,12 @@ def test_file_numbers_are_unique_and_consecutive():
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
-def test_query_parses_runs_and_answers(store, path):
+def test_query_parses_and_runs(store, path):
+    run(store, path)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_query_answer(store, path):
     assert path.name in CHECKS, f"{path.name} has no check in CHECKS"
     answer = run(store, path)
-    if not isinstance(answer, bool):
-        assert answer, f"{path.name} returned nothing"
     CHECKS[path.name](answer)
