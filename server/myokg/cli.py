@@ -96,6 +96,46 @@ def _examples(source: Path | None) -> list:
         return []
 
 
+release_option = click.option(
+    "--release", "release_root", type=click.Path(file_okay=False, path_type=Path),
+    help="Release folder [default: release/ in the checkout, else ~/.local/share/myokg/release].")
+
+
+def _current(source: Path | None, release_root: Path | None):
+    root = release_root or _tree(source).default_release_root()
+    release = current_release(root)
+    if release is None:
+        raise click.ClickException(f"No release in {root}: run `myokg build` first.")
+    return release
+
+
+@main.command("stats")
+@source_option
+@release_option
+def stats_command(source: Path | None, release_root: Path | None) -> None:
+    """Counts per class and completeness per property of the current release, as Markdown tables."""
+    from pyoxigraph import Store
+
+    from .stats import class_counts, coverage, render
+
+    store = Store.read_only(str(_current(source, release_root).store_path))
+    click.echo(render(class_counts(store), coverage(store)), nl=False)
+
+
+@main.command("agreement")
+@source_option
+@release_option
+def agreement_command(source: Path | None, release_root: Path | None) -> None:
+    """Compare the muscle relations of the current release with Uberon's, as a Markdown curation report."""
+    from pyoxigraph import Store
+
+    from .uberon_agreement import compare, report
+
+    tree = _tree(source)
+    store = Store.read_only(str(_current(source, release_root).store_path))
+    click.echo(report(compare(store, tree.uberon_relations)), nl=False)
+
+
 @main.command("serve")
 @source_option
 @click.option("--release", "release_root", type=click.Path(file_okay=False, path_type=Path),

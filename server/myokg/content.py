@@ -47,6 +47,11 @@ class SourceTree:
         return self.root / "queries"
 
     @property
+    def uberon_relations(self) -> Path:
+        """Uberon's muscle relations (origin, insertion, innervation, antagonist), to compare ours with."""
+        return self.root / "data" / "reference" / "uberon" / "muscle-relations.tsv"
+
+    @property
     def uberon_terms(self) -> Path:
         return self.root / "data" / "reference" / "uberon" / "terms.tsv"
 
