@@ -31,7 +31,10 @@ UBERON_GRAPH = "https://w3id.org/myokg/graph/uberon"
 
 # Resources of MyoKG mapped to each Uberon class, and each muscle's claims (on it or on its parts) outside the
 # Uberon graph, with the structures those claims reach through part-of / branching-part-of, either way.
-MAPPED = """SELECT ?r ?u WHERE { ?r <http://www.w3.org/2004/02/skos/core#exactMatch> ?u
+# A structure stands for an Uberon class when it is mapped to it, exactly or as a narrower or broader class
+# (our "distal phalanx of hand" has Uberon's "distal phalanx" as skos:broadMatch).
+MAPPED = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?r ?u WHERE { ?r skos:exactMatch|skos:closeMatch|skos:broadMatch|skos:narrowMatch ?u
     FILTER STRSTARTS(STR(?u), "http://purl.obolibrary.org/obo/UBERON_") }"""
 CONSISTENT = """
 PREFIX obo: <http://purl.obolibrary.org/obo/>
