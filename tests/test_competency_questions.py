@@ -139,6 +139,30 @@ def test_the_hamstrings_are_supplied_by_the_sciatic_nerve(store):
                                                              "biceps-femoris"}, "sciatic nerve")
 
 
+def test_the_gluteal_muscles_and_their_nerves(store):
+    members = group_members(store, "gluteal muscles")
+    assert members == {"gluteus-maximus", "gluteus-medius", "gluteus-minimus"}
+    nerves = defaultdict(set)
+    for row in rows(store, "SELECT ?m ?n WHERE { VALUES ?m { :gluteus-maximus :gluteus-medius :gluteus-minimus } "
+                           "?m obo:RO_0002005 ?n }"):
+        nerves[row["m"]].add(row["n"])
+    assert nerves == {"gluteus-maximus": {"inferior-gluteal-nerve"}, "gluteus-medius": {"superior-gluteal-nerve"},
+                      "gluteus-minimus": {"superior-gluteal-nerve"}}
+
+
+def test_the_iliopsoas_and_its_nerve_supply(store):
+    assert group_members(store, "iliopsoas") == {"iliacus", "psoas-major"}
+    # The iliacus from the femoral nerve (L2-L3), the psoas major from the anterior rami of L1-L3.
+    assert "iliacus" in muscles_innervated_by(store, "lumbar-plexus")
+    segments = slugs(store, "SELECT DISTINCT ?x WHERE { :psoas-major myokg:spinalSegment ?x }")
+    includes(segments, {"l1-spinal-segment", "l2-spinal-segment"}, "segments of the psoas major")
+    excludes(segments, {"s1-spinal-segment", "c5-spinal-segment"}, "segments of the psoas major")
+
+
+def test_the_pelvic_diaphragm(store):
+    assert group_members(store, "pelvic diaphragm") == {"levator-ani", "coccygeus"}
+
+
 def test_muscles_of_mastication_are_supplied_by_the_mandibular_nerve(store):
     mastication = {"masseter", "temporalis", "medial-pterygoid", "lateral-pterygoid"}
     includes(muscles_innervated_by(store, "mandibular-nerve"), mastication, "mandibular nerve")
