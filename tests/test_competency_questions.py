@@ -88,10 +88,10 @@ def pain_guide(store, region: str) -> list[dict]:
 
 
 def group_members(store, name: str) -> set[str]:
-    """Members of the muscle group whose label or a synonym contains ``name`` (any case)."""
+    """Members of the muscle group whose label or a synonym contains ``name`` as whole words (any case)."""
     members = slugs(store, f"""SELECT DISTINCT ?x WHERE {{
         ?group a myokg:MuscleGroup ; rdfs:label|skos:altLabel ?name ; obo:RO_0002351 ?x .
-        FILTER CONTAINS(LCASE(STR(?name)), "{name.lower()}") }}""")
+        FILTER REGEX(LCASE(STR(?name)), "(^|[^a-z]){name.lower()}") }}""")
     assert members, f"no muscle group named like {name!r}: the muscle groups data (myokg:MuscleGroup) is missing"
     return members
 
@@ -163,9 +163,12 @@ def test_the_pelvic_diaphragm(store):
     assert group_members(store, "pelvic diaphragm") == {"levator-ani", "coccygeus"}
 
 
-def test_muscles_of_mastication_are_supplied_by_the_mandibular_nerve(store):
+def test_muscles_of_mastication_and_their_nerve(store):
     mastication = {"masseter", "temporalis", "medial-pterygoid", "lateral-pterygoid"}
-    includes(muscles_innervated_by(store, "mandibular-nerve"), mastication, "mandibular nerve")
+    assert group_members(store, "mastication") == mastication
+    # Each is supplied by a branch of the mandibular nerve (trigeminal, V3).
+    for muscle in sorted(mastication):
+        assert ask(store, f"ASK {{ :{muscle} obo:RO_0002005/obo:RO_0002380* :mandibular-nerve }}"), muscle
     # The muscles that close the jaw (elevate the mandible) are masseter, temporalis and medial pterygoid.
     closers = slugs(store, """SELECT DISTINCT ?x WHERE {
         ?mv myokg:atJoint :temporomandibular-joint ; myokg:movementType myokg:Elevation .
@@ -174,6 +177,37 @@ def test_muscles_of_mastication_are_supplied_by_the_mandibular_nerve(store):
     # None of the muscles of facial expression is supplied by the mandibular nerve.
     excludes(muscles_innervated_by(store, "mandibular-nerve"), {"buccinator", "orbicularis-oris",
                                                                 "zygomaticus-major"}, "mandibular nerve")
+
+
+def test_the_rhomboids_and_the_dorsal_scapular_nerve(store):
+    assert group_members(store, "rhomboid") == {"rhomboid-major", "rhomboid-minor"}
+    assert muscles_innervated_by(store, "dorsal-scapular-nerve") >= {"rhomboid-major", "rhomboid-minor"}
+    for muscle in ("rhomboid-major", "rhomboid-minor"):
+        assert "c5-spinal-segment" in slugs(store, f"SELECT ?x WHERE {{ :{muscle} myokg:spinalSegment ?x }}")
+
+
+def test_the_triceps_surae_plantar_flex_the_ankle_through_the_tibial_nerve(store):
+    members = group_members(store, "triceps surae")
+    includes(members, {"gastrocnemius", "soleus"}, "triceps surae")
+    assert members <= {"gastrocnemius", "soleus", "plantaris"}
+    assert members <= muscles_innervated_by(store, "tibial-nerve")
+    assert members <= slugs(store, "SELECT ?x WHERE { ?x myokg:action :ankle-plantar-flexion }")
+
+
+def test_the_thenar_muscles_are_supplied_by_the_median_nerve(store):
+    members = group_members(store, "thenar")
+    includes(members, {"abductor-pollicis-brevis", "flexor-pollicis-brevis", "opponens-pollicis"}, "thenar")
+    excludes(members, {"adductor-pollicis", "abductor-digiti-minimi-of-hand"}, "thenar")
+    assert members <= muscles_innervated_by(store, "median-nerve")
+
+
+def test_the_erector_spinae_are_supplied_by_posterior_rami(store):
+    members = group_members(store, "erector spinae")
+    includes(members, {"iliocostalis-lumborum", "longissimus-thoracis", "spinalis-thoracis"}, "erector spinae")
+    excludes(members, {"multifidus", "quadratus-lumborum", "latissimus-dorsi"}, "erector spinae")
+    nerves = slugs(store, f"""SELECT DISTINCT ?x WHERE {{ ?m obo:RO_0002005 ?x .
+        VALUES ?m {{ {" ".join(":" + m for m in sorted(members))} }} }}""")
+    assert nerves and all(n.startswith("posterior-rami-of-") for n in nerves), nerves
 
 
 def test_muscles_supplied_by_the_facial_nerve(store):
