@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -79,3 +85,34 @@ def release(release_root):
     from myokg.release import current_release
 
     return current_release(release_root)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_server(release_root: Path, *options: str):
+    """A real `myokg serve` process on the given release; yields its base URL, stops it afterwards."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "myokg.cli", "serve", "--release", str(release_root), "--port", str(port), *options],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "/release.json", timeout=2).close()
+                break
+            except OSError:
+                assert server.poll() is None, server.stdout.read()
+                assert time.monotonic() < deadline, "server did not answer within 60 s"
+                time.sleep(0.2)
+        yield base, server
+    finally:
+        server.terminate()
+        server.communicate(timeout=10)

@@ -43,4 +43,4 @@ def test_installed_package_validates_its_own_data_outside_a_checkout(wheel, tmp_
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"Validating {site / 'myokg' / 'content'}" in result.stderr
-    assert "0 violation(s), 0 warning(s)." in result.stdout
+    assert "\n0 violation(s), " in result.stdout

@@ -93,6 +93,9 @@ GRAPH g:myokg-curation {
     :test-cranial-nerve a myokg:CranialNerve ;
         rdfs:label "test cranial nerve"@en ;
         skos:definition "A cranial nerve made up for the tests; it has no spinal segments."@en .
+    :test-cuff a myokg:MuscleGroup ;
+        rdfs:label "test cuff"@en ;
+        skos:definition "A muscle group made up for the tests."@en .
     :test-eyelid a myokg:SoftTissueStructure ;
         rdfs:label "test eyelid"@en ;
         skos:definition "An eyelid made up for the tests."@en .
@@ -102,6 +105,7 @@ GRAPH g:myokg-curation {
         myokg:movedStructure :test-eyelid ; myokg:movementType myokg:Closure .
 }
 GRAPH g:test-atlas-chapter-1 {
+    :test-cuff obo:RO_0002351 :infraspinatus , :subscapularis .
     :test-cranial-nerve myokg:locationDescription "Runs to the test eyelid."@en .
     :test-eyelid obo:BFO_0000050 :buttock .
 }
@@ -297,7 +301,13 @@ CASES = [
     case("muscle-without-action",
          [(INFRA, "        myokg:primeMoverOf :shoulder-lateral-rotation ;\n"
                   "        myokg:action :shoulder-lateral-rotation , :shoulder-stabilisation ;\n", "")],
-         V("id:infraspinatus", "myokg:action", "A muscle needs at least one action")),
+         V("id:infraspinatus", None, "A muscle needs at least one action")),
+    case("muscle-with-unknown-action-stated-false",
+         [(INFRA, "        myokg:primeMoverOf :shoulder-lateral-rotation ;\n"
+                  "        myokg:action :shoulder-lateral-rotation , :shoulder-stabilisation ;\n",
+           "        myokg:actionUnknown false ;\n")],
+         V("id:infraspinatus", None, "A muscle needs at least one action"),
+         V("id:infraspinatus", "myokg:actionUnknown", "only ever stated as true")),
     # --- shapes:Muscle: what its properties point to ------------------------------------------------
     case("origin-is-a-nerve",
          [(INFRA, "obo:RO_0002372 :infraspinous-fossa", "obo:RO_0002372 :suprascapular-nerve")],
@@ -306,6 +316,12 @@ CASES = [
     case("associated-trigger-points-in-a-bone",
          [(INFRA, "obo:RO_0002568 :subscapularis", "obo:RO_0002568 :subscapularis ;\n        myokg:associatedTriggerPointsIn :scapula")],
          V("id:infraspinatus", "myokg:associatedTriggerPointsIn", "links to another muscle", "id:scapula")),
+    case("muscle-group-of-one",
+         [(EXTRA, ":test-cuff obo:RO_0002351 :infraspinatus , :subscapularis .", ":test-cuff obo:RO_0002351 :infraspinatus .")],
+         V("id:test-cuff", "obo:RO_0002351", "A muscle group has at least two members"), extra=True),
+    case("muscle-group-member-not-a-muscle",
+         [(EXTRA, ":test-cuff obo:RO_0002351 :infraspinatus , :subscapularis .", ":test-cuff obo:RO_0002351 :infraspinatus , :scapula .")],
+         V("id:test-cuff", "obo:RO_0002351", "A muscle group has at least two members", "id:scapula"), extra=True),
     case("innervated-by-a-plexus",
          [(INFRA, "obo:RO_0002005 :suprascapular-nerve", "obo:RO_0002005 :brachial-plexus")],
          V("id:infraspinatus", "obo:RO_0002005", "of class myokg:Nerve", "id:brachial-plexus")),
@@ -563,3 +579,11 @@ def test_insertion_that_is_no_attachment_site_is_reported_on_the_muscle(tree_cop
 def test_unbroken_focus_is_accepted(clean_report, extra_report, c: Case):
     """Before the change, the focus nodes the case breaks have no problem."""
     assert_unbroken(extra_report if c.extra else clean_report, c)
+
+
+def test_a_muscle_whose_action_a_source_calls_unknown_is_complete(tree_copy):
+    c = Case(((INFRA, "        myokg:primeMoverOf :shoulder-lateral-rotation ;\n"
+                      "        myokg:action :shoulder-lateral-rotation , :shoulder-stabilisation ;\n",
+               "        myokg:actionUnknown true ;\n"),), ())
+    report = run_case(tree_copy, c)
+    assert not [p for p in report.problems if p.focus == "id:infraspinatus"], render(report.problems)

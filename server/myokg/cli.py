@@ -95,11 +95,20 @@ def _warn_if_stale(release, source: Path | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
-              help="Worker threads answering requests.")
-def serve_command(source: Path | None, release_root: Path | None, host: str, port: int, threads: int) -> None:
+              help="Threads answering HTTP requests.")
+@click.option("--workers", type=click.IntRange(1, 256), help="Processes running SPARQL queries [default: one per core].")
+@click.option("--query-timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 86400),
+              help="Seconds a SPARQL query may run before it is stopped.")
+@click.option("--query-memory", default=2048, show_default=True, type=click.IntRange(256, 1 << 20),
+              help="MiB of memory a query worker may use.")
+@click.option("--max-result", default=200, show_default=True, type=click.IntRange(1, 1 << 20),
+              help="MB a serialized SPARQL result may reach.")
+def serve_command(source: Path | None, release_root: Path | None, host: str, port: int, threads: int,
+                  workers: int | None, query_timeout: float, query_memory: int, max_result: int) -> None:
     """Serve the current release over HTTP, building one first if there is none."""
     import waitress
 
+    from .query_workers import Limits
     from .web import create_app
 
     root = release_root or _tree(source).default_release_root()
@@ -109,8 +118,10 @@ def serve_command(source: Path | None, release_root: Path | None, host: str, por
         release = _build(_tree(source), root)
     else:
         _warn_if_stale(release, source)
-    app = create_app(release)
-    _progress(f"Serving MyoKG {release.version} from {release.path} at http://{host}:{port}/")
+    limits = Limits(timeout=query_timeout, memory_bytes=query_memory * 2**20, result_bytes=max_result * 1_000_000)
+    app = create_app(release, workers=workers, limits=limits)
+    _progress(f"Serving MyoKG {release.version} from {release.path} at http://{host}:{port}/ "
+              f"(SPARQL at /sparql, {query_timeout:g} s per query)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="myokg")
 
 

@@ -26,6 +26,11 @@ class ReleaseStore:
     def __init__(self, release: Release):
         self.release = release
         self.store = Store.read_only(str(release.store_path))
+        self.union_triples: int = release.manifest["triples"]
+        self.graph_triples: dict[str, int] = {
+            row["g"].value: int(row["n"].value)
+            for row in self.store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        }
 
     def query(self, sparql: str):
         return self.store.query(sparql, use_default_graph_as_union=True)

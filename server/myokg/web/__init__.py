@@ -2,18 +2,39 @@
 
 from __future__ import annotations
 
-from flask import Flask
+import os
 
+from flask import Flask, Response
+from werkzeug.exceptions import HTTPException
+
+from ..query_workers import Limits, QueryPool
 from ..release import Release
 from ..store import ReleaseStore
 
+DEFAULT_LIMITS = Limits(timeout=30.0, memory_bytes=2 * 2**30, result_bytes=200_000_000)
 
-def create_app(release: Release) -> Flask:
-    """A Flask app serving ``release``; the SPARQL endpoint and resource pages plug in as blueprints."""
+
+def create_app(release: Release, *, workers: int | None = None, limits: Limits = DEFAULT_LIMITS) -> Flask:
+    """A Flask app serving ``release``: dataset pages and the SPARQL endpoint, whose queries run in
+    ``workers`` processes (default: one per core) under ``limits``."""
     app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = 1_000_000
     app.extensions["myokg"] = ReleaseStore(release)
+    app.extensions["myokg.queries"] = QueryPool(str(release.store_path), workers or os.cpu_count() or 2, limits)
 
-    from . import pages
+    from . import pages, sparql
 
     app.register_blueprint(pages.bp)
+    app.register_blueprint(sparql.bp)
+
+    @app.errorhandler(HTTPException)
+    def plain_error(error: HTTPException):
+        """Errors as short plain text that says what went wrong, with the headers the status needs."""
+        response = Response(f"{error.code} {error.name}: {error.description}\n", error.code,
+                            {"Content-Type": "text/plain; charset=utf-8"})
+        for name in ("Allow",):
+            if name in error.get_response().headers:
+                response.headers[name] = error.get_response().headers[name]
+        return response
+
     return app

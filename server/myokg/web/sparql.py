@@ -1,0 +1,193 @@
+"""The SPARQL 1.1 Protocol endpoint at /sparql: read the request, negotiate, stream Oxigraph's answer.
+
+A request goes: operation and dataset from the request (``_operation``), refusal of SERVICE and updates
+(query_text), format by ``format=`` or the Accept header (negotiation), then the query runs in a worker
+process (query_workers) and its serialized result is streamed back. With no query, GET answers with the
+Service Description, or with the query UI for a browser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
+from flask import Blueprint, Response, current_app, render_template, request
+from pyoxigraph import serialize
+
+from .. import negotiation, query_text
+from ..formats import GRAPH_FORMATS, RESULT_FORMATS, by_keyword, by_media_type, offers
+from ..namespaces import BASE, PREFIXES
+from ..query_workers import Job, QueryFailed
+from ..service_description import describe
+
+bp = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+UPDATE = "application/sparql-update"
+MAX_QUERY_BYTES = 1_000_000
+CORS = {"Access-Control-Allow-Origin": "*"}
+
+
+@dataclass(frozen=True)
+class BadRequest(Exception):
+    status: int
+    message: str
+
+
+def _text(status: int, message: str, **headers) -> Response:
+    return Response(message + "\n", status, {"Content-Type": "text/plain; charset=utf-8", "Vary": "Accept",
+                                              **CORS, **headers})
+
+
+def _decode(body: bytes, what: str) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BadRequest(400, f"The {what} is not valid UTF-8 (byte {error.start}); send the query in UTF-8.")
+
+
+def _form() -> list[tuple[str, str]]:
+    """The parameters of a urlencoded body, decoded strictly: a bad byte is an error, not a U+FFFD."""
+    body = _decode(request.get_data(cache=True), "request body")
+    try:
+        return parse_qsl(body, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise BadRequest(400, "A parameter of the request body is not UTF-8 once percent-decoded; "
+                              "encode the query as UTF-8.") from None
+
+
+def _url_params() -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(request.query_string.decode("ascii"), keep_blank_values=True, encoding="utf-8",
+                         errors="strict")
+    except UnicodeDecodeError:
+        raise BadRequest(400, "A URL parameter is not UTF-8 once percent-decoded; encode the query as UTF-8.") from None
+
+
+def _operation() -> tuple[str | None, list[tuple[str, str]]]:
+    """The query (None if the request has none) and every other parameter, from wherever the protocol
+    puts them for this kind of request."""
+    params = _url_params()
+    if request.method == "POST":
+        mimetype = request.mimetype
+        if request.content_length and request.content_length > MAX_QUERY_BYTES:
+            raise BadRequest(413, f"The request body is larger than {MAX_QUERY_BYTES // 1000} kB.")
+        if mimetype == FORM:
+            params = params + _form()
+        elif mimetype == DIRECT:
+            if any(name == "query" for name, _ in params):
+                raise BadRequest(400, "The query is given twice: in the body (application/sparql-query) and as "
+                                      "the URL parameter 'query'. Send it once.")
+            params = [("query", _decode(request.get_data(cache=True), "query"))] + params
+        elif mimetype == UPDATE:
+            raise BadRequest(403, "This endpoint is read-only: SPARQL Update is not accepted.")
+        elif not mimetype:
+            raise BadRequest(415, f"A POST needs a Content-Type: {FORM} (with query=...) or {DIRECT} "
+                                  "(with the query as the body).")
+        else:
+            raise BadRequest(415, f"Content-Type {mimetype} is not accepted; use {FORM} (with query=...) or "
+                                  f"{DIRECT} (with the query as the body).")
+    if any(name == "update" for name, _ in params):
+        raise BadRequest(403, "This endpoint is read-only: the 'update' operation is not accepted.")
+    queries = [value for name, value in params if name == "query"]
+    if len(queries) > 1:
+        raise BadRequest(400, f"The request has {len(queries)} 'query' parameters; the protocol allows exactly one.")
+    return (queries[0] if queries else None), params
+
+
+def _formats(params: list[tuple[str, str]]) -> tuple[str | None, str | None]:
+    """The media types to answer solutions and triples in, from format= if given, else from Accept."""
+    keyword = next((value for name, value in params if name == "format"), None)
+    if keyword:
+        results, graph = by_keyword(RESULT_FORMATS, keyword), by_keyword(GRAPH_FORMATS, keyword)
+        if results is None and graph is None:
+            names = ", ".join(f.keywords[0] for f in RESULT_FORMATS + GRAPH_FORMATS)
+            raise BadRequest(406, f"Unknown format '{keyword}'; use one of {names}, or a media type.")
+        return (results.media_type if results else None), (graph.media_type if graph else None)
+    ranges = negotiation.parse_accept(request.headers.get("Accept"))
+    results = negotiation.choose(ranges, offers(RESULT_FORMATS))
+    graph = negotiation.choose(ranges, offers(GRAPH_FORMATS))
+    return results, graph
+
+
+def _wants_html() -> bool:
+    """A browser: it prefers HTML to every data format."""
+    ranges = negotiation.parse_accept(request.headers.get("Accept"))
+    best_data = max(negotiation.quality(ranges, t) for t in offers(RESULT_FORMATS) + offers(GRAPH_FORMATS))
+    return negotiation.quality(ranges, "text/html") > best_data
+
+
+def _job(query: str, params: list[tuple[str, str]]) -> Job:
+    query_text.check(query)
+    default = tuple(value for name, value in params if name == "default-graph-uri")
+    named = tuple(value for name, value in params if name == "named-graph-uri")
+    protocol_dataset = bool(default or named)
+    results, graph = _formats(params)
+    return Job(
+        query=query,
+        # The published default graph is the union of all graphs, unless the request or the query says otherwise.
+        union_default_graph=not protocol_dataset and not query_text.declares_dataset(query),
+        default_graphs=default if protocol_dataset else None,
+        named_graphs=named if protocol_dataset else None,
+        results_type=results,
+        graph_type=graph,
+    )
+
+
+@bp.route("/sparql", methods=["GET", "POST"], provide_automatic_options=False)
+def endpoint():
+    try:
+        query, params = _operation()
+        if query is None:
+            if request.method == "POST":
+                raise BadRequest(400, "The request has no 'query' parameter.")
+            return _html_ui(None) if _wants_html() else _service_description()
+        if request.method == "GET" and _wants_html():
+            return _html_ui(query)
+        job = _job(query, params)
+        content_type, chunks = current_app.extensions["myokg.queries"].run(job)
+    except BadRequest as error:
+        return _text(error.status, error.message)
+    except query_text.Refusal as refusal:
+        return _text(refusal.status, refusal.message)
+    except QueryFailed as failure:
+        return _text(failure.status, failure.message)
+    return Response(chunks, 200, {"Content-Type": content_type, "Vary": "Accept", **CORS})
+
+
+@bp.route("/sparql", methods=["PUT", "DELETE", "PATCH"], provide_automatic_options=False)
+def read_only():
+    return _text(405, f"This endpoint is read-only: {request.method} is not accepted. Query with GET or POST; "
+                      "download a dump to change your own copy.", Allow="GET, POST, OPTIONS")
+
+
+@bp.route("/sparql", methods=["OPTIONS"], provide_automatic_options=False)
+def preflight():
+    """CORS preflight: any origin may query, without credentials."""
+    return Response(status=204, headers={
+        **CORS,
+        "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+        "Access-Control-Allow-Headers": request.headers.get("Access-Control-Request-Headers", "Content-Type, Accept"),
+        "Access-Control-Max-Age": "86400",
+        "Allow": "GET, POST, OPTIONS",
+    })
+
+
+def _service_description() -> Response:
+    ranges = negotiation.parse_accept(request.headers.get("Accept"))
+    chosen = negotiation.choose(ranges, offers(GRAPH_FORMATS))
+    if chosen is None:
+        return _text(406, "The service description is available as "
+                          + ", ".join(f.media_type for f in GRAPH_FORMATS) + ".")
+    chosen_format = by_media_type(GRAPH_FORMATS, chosen)
+    summary = current_app.extensions["myokg"]
+    triples = describe(request.base_url, BASE + "dataset", summary.union_triples, summary.graph_triples)
+    body = serialize(triples, format=chosen_format.oxigraph, prefixes={"sd": "http://www.w3.org/ns/sparql-service-description#",
+                                                                       "void": PREFIXES["void"]})
+    return Response(body, 200, {"Content-Type": chosen_format.content_type, "Vary": "Accept", **CORS})
+
+
+def _html_ui(query: str | None) -> Response:
+    page = render_template("sparql.html", query=query)
+    return Response(page, 200, {"Content-Type": "text/html; charset=utf-8", "Vary": "Accept"})
