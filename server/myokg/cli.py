@@ -8,6 +8,7 @@ import click
 
 from . import __version__
 from .content import ContentNotFound, SourceTree, find_source
+from .examples import load_examples
 from .problems import Problem
 from .release import BuildRefused, build_release, current_release
 from .validation import validate
@@ -88,6 +89,53 @@ def _warn_if_stale(release, source: Path | None) -> None:
                   f"({release.manifest['built']}); serving that release. Run `myokg build` to publish the changes.")
 
 
+def _examples(source: Path | None) -> list:
+    try:
+        return load_examples(find_source(source).queries_dir)
+    except ContentNotFound:
+        return []
+
+
+release_option = click.option(
+    "--release", "release_root", type=click.Path(file_okay=False, path_type=Path),
+    help="Release folder [default: release/ in the checkout, else ~/.local/share/myokg/release].")
+
+
+def _current(source: Path | None, release_root: Path | None):
+    root = release_root or _tree(source).default_release_root()
+    release = current_release(root)
+    if release is None:
+        raise click.ClickException(f"No release in {root}: run `myokg build` first.")
+    return release
+
+
+@main.command("stats")
+@source_option
+@release_option
+def stats_command(source: Path | None, release_root: Path | None) -> None:
+    """Counts per class and completeness per property of the current release, as Markdown tables."""
+    from pyoxigraph import Store
+
+    from .stats import class_counts, coverage, render
+
+    store = Store.read_only(str(_current(source, release_root).store_path))
+    click.echo(render(class_counts(store), coverage(store)), nl=False)
+
+
+@main.command("agreement")
+@source_option
+@release_option
+def agreement_command(source: Path | None, release_root: Path | None) -> None:
+    """Compare the muscle relations of the current release with Uberon's, as a Markdown curation report."""
+    from pyoxigraph import Store
+
+    from .uberon_agreement import compare, report
+
+    tree = _tree(source)
+    store = Store.read_only(str(_current(source, release_root).store_path))
+    click.echo(report(compare(store, tree.uberon_relations)), nl=False)
+
+
 @main.command("serve")
 @source_option
 @click.option("--release", "release_root", type=click.Path(file_okay=False, path_type=Path),
@@ -119,7 +167,7 @@ def serve_command(source: Path | None, release_root: Path | None, host: str, por
     else:
         _warn_if_stale(release, source)
     limits = Limits(timeout=query_timeout, memory_bytes=query_memory * 2**20, result_bytes=max_result * 1_000_000)
-    app = create_app(release, workers=workers, limits=limits)
+    app = create_app(release, workers=workers, limits=limits, examples=_examples(source))
     _progress(f"Serving MyoKG {release.version} from {release.path} at http://{host}:{port}/ "
               f"(SPARQL at /sparql, {query_timeout:g} s per query)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="myokg")

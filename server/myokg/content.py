@@ -42,6 +42,16 @@ class SourceTree:
         return _rdf_files(self.root / "data")
 
     @property
+    def queries_dir(self) -> Path:
+        """Example SPARQL queries, one .rq file each, shown in the query UI."""
+        return self.root / "queries"
+
+    @property
+    def uberon_relations(self) -> Path:
+        """Uberon's muscle relations (origin, insertion, innervation, antagonist), to compare ours with."""
+        return self.root / "data" / "reference" / "uberon" / "muscle-relations.tsv"
+
+    @property
     def uberon_terms(self) -> Path:
         return self.root / "data" / "reference" / "uberon" / "terms.tsv"
 

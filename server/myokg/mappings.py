@@ -48,7 +48,7 @@ def check_mappings(content: LoadedContent) -> list[Problem]:
     terms = read_terms(path)
     fma_known = {f for term in terms.values() for f in term.fma}
     problems = []
-    for predicate in (SKOS.exactMatch, SKOS.closeMatch):
+    for predicate in (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch):
         for subject, target in sorted(set(content.data.subject_objects(predicate))):
             problem = _check_one(content, terms, fma_known, subject, predicate, target)
             if problem:

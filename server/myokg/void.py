@@ -11,6 +11,7 @@ from pyoxigraph import Store
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 
 from .namespaces import BASE, DCAT, DCT, ID, MYOKG, ONTOLOGY_IRI, PREFIXES, VOID
+from .stats import coverage
 
 DATASET = URIRef(BASE + "dataset")
 SPDX = "http://spdx.org/rdf/terms#"
@@ -66,11 +67,20 @@ def describe_dataset(store: Store, *, version: str, issued: datetime, triples: i
     g.add((d, VOID.properties, Literal(_count(store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }"))))
     g.add((d, VOID.classes, Literal(_count(store, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }"))))
 
+    partitions = {}
     for cls, entities in _rows(store, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"):
-        part = BNode()
+        part = partitions[cls.value] = BNode()
         g.add((d, VOID.classPartition, part))
         g.add((part, VOID["class"], URIRef(cls.value)))
         g.add((part, VOID.entities, Literal(int(entities.value))))
+    # Completeness: how many resources of a class have each property curators track (see stats).
+    for covered in coverage(store):
+        part = partitions.get(str(MYOKG[covered.cls]))
+        if part is not None:
+            prop = BNode()
+            g.add((part, VOID.propertyPartition, prop))
+            g.add((prop, VOID.property, URIRef(covered.prop_iri)))
+            g.add((prop, VOID.distinctSubjects, Literal(covered.having)))
     for prop, triples in _rows(store, "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } GROUP BY ?p ORDER BY ?p"):
         part = BNode()
         g.add((d, VOID.propertyPartition, part))

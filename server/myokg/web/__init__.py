@@ -7,6 +7,7 @@ import os
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
+from ..examples import Example
 from ..query_workers import Limits, QueryPool
 from ..release import Release
 from ..store import ReleaseStore
@@ -14,12 +15,14 @@ from ..store import ReleaseStore
 DEFAULT_LIMITS = Limits(timeout=30.0, memory_bytes=2 * 2**30, result_bytes=200_000_000)
 
 
-def create_app(release: Release, *, workers: int | None = None, limits: Limits = DEFAULT_LIMITS) -> Flask:
+def create_app(release: Release, *, workers: int | None = None, limits: Limits = DEFAULT_LIMITS,
+               examples: list[Example] = ()) -> Flask:
     """A Flask app serving ``release``: dataset pages and the SPARQL endpoint, whose queries run in
-    ``workers`` processes (default: one per core) under ``limits``."""
+    ``workers`` processes (default: one per core) under ``limits``; ``examples`` are offered in its UI."""
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 1_000_000
     app.extensions["myokg"] = ReleaseStore(release)
+    app.extensions["myokg.examples"] = list(examples)
     app.extensions["myokg.queries"] = QueryPool(str(release.store_path), workers or os.cpu_count() or 2, limits)
 
     from . import pages, sparql

@@ -9,9 +9,10 @@ Service Description, or with the query UI for a browser.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
 from pyoxigraph import serialize
 
 from .. import negotiation, query_text
@@ -188,6 +189,46 @@ def _service_description() -> Response:
     return Response(body, 200, {"Content-Type": chosen_format.content_type, "Vary": "Accept", **CORS})
 
 
+DEFAULT_QUERY = """PREFIX myokg: <https://w3id.org/myokg/ontology#>
+PREFIX obo: <http://purl.obolibrary.org/obo/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+
+# Muscles and the nerves that supply them
+SELECT ?muscle ?muscleLabel ?nerve ?nerveLabel WHERE {
+  ?muscle a myokg:Muscle ; rdfs:label ?muscleLabel ; obo:RO_0002005 ?nerve .
+  ?nerve rdfs:label ?nerveLabel .
+}
+ORDER BY ?muscleLabel
+LIMIT 50
+"""
+YASGUI_BUILD = Path(__file__).parent / "node_modules" / "@zazuko" / "yasgui" / "build"
+YASGUI_FILES = {"yasgui.min.js", "yasgui.min.css"}
+# The UI may talk to this server only: no CDN, no autocompletion service, no other endpoint.
+UI_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+             "font-src 'self' data:; connect-src 'self'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'")
+
+
+def _yasgui_installed() -> bool:
+    return all((YASGUI_BUILD / name).is_file() for name in YASGUI_FILES)
+
+
 def _html_ui(query: str | None) -> Response:
-    page = render_template("sparql.html", query=query)
-    return Response(page, 200, {"Content-Type": "text/html; charset=utf-8", "Vary": "Accept"})
+    examples = current_app.extensions["myokg.examples"]
+    config = {
+        "endpoint": request.base_url,
+        "query": query,
+        "defaultQuery": DEFAULT_QUERY,
+        "examples": [{"name": e.name, "title": e.title, "query": e.query} for e in examples],
+    }
+    page = render_template("sparql.html", query=query, default_query=DEFAULT_QUERY, examples=examples,
+                           endpoint=request.base_url, config=config, yasgui=_yasgui_installed())
+    return Response(page, 200, {"Content-Type": "text/html; charset=utf-8", "Vary": "Accept",
+                                "Content-Security-Policy": UI_POLICY})
+
+
+@bp.get("/sparql/assets/<name>")
+def asset(name: str):
+    """YASGUI's built files, from the npm package installed beside this module; nothing else."""
+    if name not in YASGUI_FILES or not _yasgui_installed():
+        abort(404)
+    return send_from_directory(YASGUI_BUILD, name, max_age=86400)
