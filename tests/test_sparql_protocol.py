@@ -375,3 +375,11 @@ def test_cors_on_answers_and_errors_and_preflight(client):
 def test_request_body_is_bounded(client):
     response = client.post("/sparql", data=b"#" * 2_000_000, content_type="application/sparql-query")
     assert response.status_code == 413
+
+
+def test_query_text_cannot_reach_files(client):
+    """FROM names a graph of the store; it never loads a document, from disk or anywhere."""
+    response = get(client, "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }")
+    assert response.status_code == 200 and rows(response) == []
+    response = get(client, 'SELECT ?x WHERE { BIND(IRI("file:///etc/passwd") AS ?x) GRAPH ?x { ?s ?p ?o } }')
+    assert response.status_code == 200 and rows(response) == []
