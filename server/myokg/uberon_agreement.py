@@ -3,8 +3,9 @@
 For each origin, insertion, innervation or antagonist Uberon states for a muscle MyoKG maps to
 (data/reference/uberon/muscle-relations.tsv), MyoKG either
 - agrees: it states the relation to the structure mapped to Uberon's target, or to a part or branch of it
-  (more precise: our "gluteal surface of ilium" for Uberon's "ilium"), or to a whole it is part of (less
-  precise), the claim being made on the muscle or on one of its parts;
+  (more precise: our "gluteal surface of ilium" for Uberon's "ilium"; a member muscle for Uberon's
+  "quadriceps femoris"), or to a whole it is part of (less precise), the claim being made on the muscle or
+  on one of its parts;
 - adopts Uberon's claim: it is recorded in the Uberon graph and no other source says otherwise;
 - disagrees explicitly: Uberon's claim is recorded in the Uberon graph beside a different claim of another
   source, with the curator's reasons in a comment of the data file;
@@ -29,8 +30,8 @@ RELATIONS = {
 OBO = "http://purl.obolibrary.org/obo/"
 UBERON_GRAPH = "https://w3id.org/myokg/graph/uberon"
 
-# Resources of MyoKG mapped to each Uberon class, and each muscle's claims (on it or on its parts) outside the
-# Uberon graph, with the structures those claims reach through part-of / branching-part-of, either way.
+# Each muscle's claims (on it or on its parts) outside the Uberon graph, with the structures those claims
+# reach through part-of, branching-part-of or membership of a muscle group, either way.
 # A structure stands for an Uberon class when it is mapped to it, exactly or as a narrower or broader class
 # (our "distal phalanx of hand" has Uberon's "distal phalanx" as skos:broadMatch).
 MAPPED = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -42,7 +43,8 @@ ASK {
   VALUES (?muscle ?relation ?target) { (<%s> <%s> <%s>) }
   { ?part obo:BFO_0000050* ?muscle } 
   GRAPH ?g { ?part ?relation ?ours } FILTER (?g != <%s>)
-  { ?ours (obo:BFO_0000050|obo:RO_0002380)* ?target } UNION { ?target (obo:BFO_0000050|obo:RO_0002380)+ ?ours }
+  { ?ours (obo:BFO_0000050|obo:RO_0002380|^obo:RO_0002351)* ?target }
+  UNION { ?target (obo:BFO_0000050|obo:RO_0002380|^obo:RO_0002351)+ ?ours }
 }"""
 EXPLICIT = "ASK { GRAPH <%s> { <%s> <%s> <%s> } }"
 OTHERS = """ASK { ?part <http://purl.obolibrary.org/obo/BFO_0000050>* <%s> .
