@@ -13,6 +13,7 @@ from pyoxigraph import Store
 MYOKG = "https://w3id.org/myokg/ontology#"
 OBO = "http://purl.obolibrary.org/obo/"
 SKOS_EXACT = "http://www.w3.org/2004/02/skos/core#exactMatch"
+SKOS_CLOSE = "http://www.w3.org/2004/02/skos/core#closeMatch"
 
 # For each class, the properties whose coverage curators watch: (name shown, property IRI).
 TRACKED = {
@@ -35,7 +36,8 @@ TRACKED = {
                      ("Uberon/FMA mapping", SKOS_EXACT)],
     "Bone": [("Latin name", MYOKG + "latinName"), ("Uberon/FMA mapping", SKOS_EXACT)],
     "BodyRegion": [("part of", OBO + "BFO_0000050"), ("Uberon/FMA mapping", SKOS_EXACT)],
-    "MuscleGroup": [("has member", OBO + "RO_0002351"), ("Uberon/FMA mapping", SKOS_EXACT)],
+    # A group is a set of muscles, so it maps to Uberon's class of such muscles as a close match only.
+    "MuscleGroup": [("has member", OBO + "RO_0002351"), ("Uberon/FMA close match", SKOS_CLOSE)],
 }
 
 
