@@ -158,11 +158,18 @@ class Server:
             time.sleep(0.5)
         raise SystemExit(f"{self.name} did not answer within {self.start_timeout:.0f} s: see {self.log}")
 
+    def restart(self, logdir: Path) -> None:
+        """Stop and start again: the way to end a query a server cannot cancel (rdflib-endpoint)."""
+        self.stop()
+        start = time.perf_counter()
+        self.start(logdir)
+        print(f"  {self.name} restarted in {time.perf_counter() - start:.0f} s", flush=True)
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)  # the server's own process group (start_new_session)
             try:
-                self.process.wait(10)
+                self.process.wait(3)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
@@ -187,12 +194,12 @@ def run_wrk(server: Server, files: list[str], connections: int, duration: float,
     return result
 
 
-def drain(server: Server, limit: float) -> None:
-    """Wait until a server that may still be working on abandoned requests answers a lookup again."""
+def answers_lookup(server: Server, limit: float = 5) -> bool:
+    """Whether a server answers a lookup within ``limit`` seconds (not still busy with abandoned requests)."""
     try:
-        post(server.url, (QUERIES / "lookup-label.rq").read_text(), limit)
+        return post(server.url, (QUERIES / "lookup-label.rq").read_text(), limit)[0] == 200
     except OSError:
-        print(f"  {server.name} still busy after {limit:.0f} s", flush=True)
+        return False
 
 
 def servers_for(name: str, release_root: Path, work: Path, args) -> list[Server]:
@@ -222,26 +229,35 @@ def servers_for(name: str, release_root: Path, work: Path, args) -> list[Server]
     return [every[s] for s in args.servers]
 
 
-def check_answers(servers: list[Server], timeout: float) -> dict[str, int]:
-    """Every server gives the same rows for every query; returns the row count of each query."""
-    counts = {}
+def check_answers(servers: list[Server], timeouts: dict[str, float], logdir: Path) -> dict[str, dict]:
+    """Every server gives the same rows for every query (a server that times out is restarted and left out of
+    the comparison for that query); returns each query's row count and each server's single-request time."""
+    found = {}
     for file in sorted(QUERIES.glob("*.rq")):
         query = file.read_text()
-        answers = {}
+        answers, times = {}, {}
         for server in servers:
             start = time.perf_counter()
-            status, body = post(server.url, query, timeout)
+            try:
+                status, body = post(server.url, query, timeouts.get(server.name, 60))
+            except TimeoutError:
+                times[server.name] = None
+                print(f"    {file.name:28} {server.name:9} timed out after {timeouts.get(server.name, 60):g} s",
+                      flush=True)
+                server.restart(logdir)
+                continue
             if status != 200:
                 raise SystemExit(f"{server.name} answered {file.name} with {status}: {body[:300]!r}")
             answers[server.name] = rows(body)
+            times[server.name] = 1000 * (time.perf_counter() - start)
             print(f"    {file.name:28} {server.name:9} {len(answers[server.name]):5} rows "
-                  f"{1000 * (time.perf_counter() - start):9.1f} ms", flush=True)
+                  f"{times[server.name]:9.1f} ms", flush=True)
         first = next(iter(answers.values()))
         for name, answer in answers.items():
             if answer != first:
-                raise SystemExit(f"{file.name}: {name} differs from {servers[0].name}")
-        counts[file.stem] = len(first)
-    return counts
+                raise SystemExit(f"{file.name}: {name} differs from {next(iter(answers))}")
+        found[file.stem] = {"rows": len(first), "first_request_ms": times}
+    return found
 
 
 def serve_rdflib(dump: str, port: int) -> None:
@@ -286,6 +302,9 @@ def main() -> None:
     parser.add_argument("--myokg-workers", type=int, help="myokg serve --workers [default: one per core]")
     parser.add_argument("--rdflib-timeout", type=float, default=10, help="per-request timeout for rdflib-endpoint")
     parser.add_argument("--rdflib-max-requests", type=int, default=20, help="responses per rdflib-endpoint run")
+    parser.add_argument("--rdflib-concurrency", type=int, nargs="+",
+                        help="concurrencies to run rdflib-endpoint at [default: --concurrency]; it answers one "
+                        "request at a time, so more connections only queue")
     parser.add_argument("--work", type=Path, default=Path("/tmp/bench/work"), help="Oxigraph stores and logs")
     parser.add_argument("--json", type=Path, help="write every measurement here")
     args = parser.parse_args()
@@ -304,14 +323,16 @@ def main() -> None:
             for server in servers:
                 server.start(args.work)
             print(f"  answers agree? (rows, first-request time)", flush=True)
-            rows_per_query = check_answers(servers, max(60, args.rdflib_timeout))
-            info.setdefault("rows", {})[dataset] = rows_per_query
+            info.setdefault("answers", {})[dataset] = check_answers(
+                servers, {"rdflib": args.rdflib_timeout}, args.work)
             # Interleaved (each workload and concurrency on every server in turn, one server busy at a time) so
             # that other load on the machine falls on all servers alike; best of --rounds by throughput.
             for workload in args.workloads:
                 for connections in args.concurrency:
                     for server in servers:
                         slow = server.name == "rdflib"
+                        if slow and connections not in (args.rdflib_concurrency or args.concurrency):
+                            continue
                         tries = []
                         for _ in range(1 if slow else args.rounds):
                             load = os.getloadavg()[0]
@@ -319,8 +340,8 @@ def main() -> None:
                                              args.rdflib_timeout if slow else 30,
                                              args.rdflib_max_requests if slow else 0)
                             result["loadavg_before"] = load
-                            if slow:
-                                drain(server, 300)
+                            if slow and (result["timeout"] or not answers_lookup(server)):
+                                server.restart(args.work)  # it is still working on abandoned requests
                             tries.append(result)
                         result = max(tries, key=lambda r: r["rps"])
                         result.update(dataset=dataset, server=server.name, workload=workload,

@@ -10,6 +10,7 @@ milliseconds per request (all its processes), so the cost of each layer is the d
   waitress-flask    waitress + a Flask route returning that body
   flask-inproc      waitress + Flask + pyoxigraph query and JSON serialization in the web thread
   flask-pool        waitress + Flask + myokg's QueryPool (worker process, socket IPC), no MyoKG request logic
+  flask-pool-alt    as flask-pool with a modified copy of query_workers.py (--alt-pool FILE), to try a change
   myokg             `myokg serve`, the real app (protocol parsing, SERVICE/update scan, negotiation, pool)
 
 The variants are small WSGI apps written by this script into a temporary folder; nothing of server/ is
@@ -37,6 +38,8 @@ APP = textwrap.dedent('''
     from pyoxigraph import QueryResultsFormat, Store
     variant, store_path, port, threads, workers = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
     store = Store.read_only(store_path)
+    if os.environ.get("BENCH_SWITCH_INTERVAL"):
+        sys.setswitchinterval(float(os.environ["BENCH_SWITCH_INTERVAL"]))
 
     def run(query):
         out = io.BytesIO()
@@ -63,8 +66,13 @@ APP = textwrap.dedent('''
             @app.post("/sparql")
             def sparql():
                 return Response(run(request.get_data().decode()), 200, {"Content-Type": JSON})
-        elif variant == "flask-pool":
-            from myokg.query_workers import Job, Limits, QueryPool
+        elif variant in ("flask-pool", "flask-pool-alt"):
+            if variant == "flask-pool":
+                from myokg.query_workers import Job, Limits, QueryPool
+            else:  # a modified copy of query_workers.py, given by --alt-pool
+                sys.path.insert(0, os.path.dirname(os.environ["BENCH_ALT_POOL"]))
+                alt = __import__(os.path.basename(os.environ["BENCH_ALT_POOL"])[:-3])
+                Job, Limits, QueryPool = alt.Job, alt.Limits, alt.QueryPool
             pool = QueryPool(store_path, workers, Limits(30.0, 2 * 2**30, 200_000_000))
             @app.post("/sparql")
             def sparql():
@@ -74,7 +82,10 @@ APP = textwrap.dedent('''
     waitress.serve(app, host="127.0.0.1", port=port, threads=threads, ident="bench", _quiet=True)
 ''')
 
-VARIANTS = ["oxigraph", "waitress-bare", "waitress-flask", "flask-inproc", "flask-pool", "myokg"]
+# `myokg serve`, with the switch interval of --switch-interval if given
+MYOKG = ("import os, sys; s = os.environ.get('BENCH_SWITCH_INTERVAL'); s and sys.setswitchinterval(float(s)); "
+         "sys.argv[0] = 'myokg'; from myokg.cli import main; main()")
+VARIANTS = ["oxigraph", "waitress-bare", "waitress-flask", "flask-inproc", "flask-pool", "flask-pool-alt", "myokg"]
 
 
 def main() -> None:
@@ -87,6 +98,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="query worker processes (flask-pool, myokg)")
     parser.add_argument("--query", default="lookup-label.rq", help="a file in bench/queries/")
     parser.add_argument("--work", type=Path, default=Path("/tmp/bench/work"))
+    parser.add_argument("--switch-interval", type=float, help="sys.setswitchinterval for the Python servers "
+                        "[default: Python's 0.005 s]")
+    parser.add_argument("--alt-pool", type=Path, help="a modified copy of myokg/query_workers.py to measure as "
+                        "flask-pool-alt (e.g. a prototype kept outside the repository)")
     args = parser.parse_args()
 
     from myokg.release import current_release
@@ -100,15 +115,21 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="sparql-overhead-"))
     (folder / "variant_app.py").write_text(APP)
     os.environ["BENCH_LOOKUP"] = str(QUERIES / args.query)
+    if args.switch_interval:
+        os.environ["BENCH_SWITCH_INTERVAL"] = str(args.switch_interval)
+    if args.alt_pool:
+        os.environ["BENCH_ALT_POOL"] = str(args.alt_pool.resolve())
+    elif "flask-pool-alt" in args.variants:
+        args.variants.remove("flask-pool-alt")
     print(f"{args.query} on {release.path} ({release.manifest['triples']} triples), {args.threads} threads, "
-          f"{args.workers} workers, {os.getloadavg()[0]:.1f} load")
+          f"{args.workers} workers, switch interval {args.switch_interval or 0.005} s, {os.getloadavg()[0]:.1f} load")
     print(f"{'variant':15} {'conc':>4} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'cpu ms/req':>10}", flush=True)
     for variant in args.variants:
         if variant == "oxigraph":
             server = Server(variant, [str(BIN / "oxigraph"), "serve-read-only", "--location", str(store), "--bind",
                                       "127.0.0.1:{port}", "--union-default-graph"], "/query")
         elif variant == "myokg":
-            server = Server(variant, [str(BIN / "myokg"), "serve", "--release", str(args.release), "--port", "{port}",
+            server = Server(variant, [sys.executable, "-c", MYOKG, "serve", "--release", str(args.release), "--port", "{port}",
                                       "--threads", str(args.threads), "--workers", str(args.workers)], "/sparql")
         else:
             server = Server(variant, [sys.executable, str(folder / "variant_app.py"), variant,
