@@ -4,7 +4,9 @@ Each dataset (the real data, and the ~1M-triple scaled data of bench/scale_data.
 - MyoKG: `myokg serve --release ROOT` (waitress + Flask, queries in pyoxigraph worker processes), union
   default graph as published;
 - Oxigraph: `oxigraph serve-read-only --union-default-graph` on a store made by `oxigraph load` from the
-  release's N-Quads dump (myokg-<version>.nq), the goal to reach;
+  release's N-Quads dump (myokg-<version>.nq), the goal to reach. It runs without `--timeout-s`: in
+  oxigraph 0.5.13 that option starts a thread per query that sleeps out the timeout, and at a few thousand
+  lookups/s the server aborts ("failed to set up alternative stack guard page") after ~16,000 requests;
 - rdflib-endpoint: uvicorn serving an rdflib ``Dataset(default_union=True)`` parsed from the same N-Quads,
   the Python baseline (this script runs it as `--serve-rdflib NQ PORT`).
 The same query text goes to all three (bench/queries/*.rq; lookup, three joins, an aggregate), and before
@@ -14,9 +16,11 @@ rotating over a workload's queries (bench/sparql_mix.lua), for each concurrency 
   lookup: lookup-label.rq; joins: join-*.rq; aggregate: aggregate-class-counts.rq; mix: all five.
 It reports requests/s, p50 and p99 latency, the CPU the server used per request (all its processes), and
 the ratios MyoKG/Oxigraph (goals: throughput >= 0.8, p99 <= 1/0.8 = 1.25x) and MyoKG/rdflib (joins, >= 100x).
-rdflib-endpoint answers one query at a time and is slow on joins at 1M triples, so it gets a per-request
-timeout (--rdflib-timeout), at most --rdflib-max-requests responses per run, and whatever it managed is
-reported (timeouts counted).
+rdflib-endpoint answers one query at a time (in uvicorn's event loop) and is slow on joins, so it gets a
+per-request timeout (--rdflib-timeout), at most --rdflib-max-requests responses per run (its rate is then
+connections / mean latency), optionally fewer concurrencies (--rdflib-concurrency), and is restarted after a
+run with timeouts (it cannot cancel the query it is on); whatever it managed is reported, timeouts counted.
+`--report FILE.json ...` prints the markdown tables of bench/RESULTS-sparql.md from --json files.
 
 Setup (a venv of its own; wrk is Debian's package):
     apt-get install -y wrk
@@ -187,11 +191,23 @@ def run_wrk(server: Server, files: list[str], connections: int, duration: float,
     if not match:
         raise SystemExit(f"wrk failed: {out.stdout}\n{out.stderr}")
     result = json.loads(match[1])
+    result["connections_"] = connections
     seconds = result["duration_us"] / 1e6
     ok = result["requests"] - result["non200"]
     result.update(rps=ok / seconds, cpu_ms_per_request=1000 * cpu / max(ok, 1), server_cpu_s=cpu,
-                  rss_mib=resident_mib(server.process.pid))
+                  rss_mib=resident_mib(server.process.pid), max_per_thread=max_per_thread)
+    little(result)
     return result
+
+
+def little(result: dict) -> None:
+    """A run cut short by MAX_PER_THREAD ends before wrk's clock does, so requests / duration would understate
+    the rate: use Little's law for a closed loop instead, connections / mean latency (successes only)."""
+    limit = result.get("max_per_thread") or 0
+    if limit and result["requests"] >= limit and result["mean_us"]:
+        ok = result["requests"] - result["non200"]
+        result["rps"] = result["connections_"] * 1e6 / result["mean_us"] * ok / result["requests"]
+        result["rps_method"] = "connections / mean latency (run stopped after MAX_PER_THREAD responses)"
 
 
 def answers_lookup(server: Server, limit: float = 5) -> bool:
@@ -221,7 +237,7 @@ def servers_for(name: str, release_root: Path, work: Path, args) -> list[Server]
     every = {
         "myokg": Server("myokg", myokg, "/sparql"),
         "oxigraph": Server("oxigraph", [str(BIN / "oxigraph"), "serve-read-only", "--location", str(store),
-                                        "--bind", "127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "30"],
+                                        "--bind", "127.0.0.1:{port}", "--union-default-graph"],
                            "/query"),
         "rdflib": Server("rdflib", [sys.executable, __file__, "--serve-rdflib", str(dump), "{port}"], "/sparql",
                          start_timeout=900),
@@ -286,9 +302,49 @@ def versions() -> dict[str, str]:
     return found
 
 
+def report(paths: list[str]) -> None:
+    """Markdown tables of the JSON files written by --json: measurements, then ratios."""
+    results = []
+    for path in paths:
+        data = json.loads(Path(path).read_text())
+        for r in data["results"]:
+            if "max_per_thread" not in r:  # written before little() existed: same rule, the limit from the args
+                r["connections_"] = r["connections"]
+                r["max_per_thread"] = int(data["info"]["args"]["rdflib_max_requests"]) if r["server"] == "rdflib" else 0
+                little(r)
+            results.append(r)
+    print("| dataset | workload | conc | server | req/s | p50 ms | p99 ms | server CPU ms/req | errors | load |")
+    print("|---|---|--:|---|--:|--:|--:|--:|--:|--:|")
+    for r in results:
+        errors = r["non200"] + r["timeout"] + r["connect"] + r["read"]
+        print(f"| {r['dataset']} | {r['workload']} | {r['connections']} | {r['server']} | {r['rps']:.1f} | "
+              f"{r['p50_us'] / 1000:.2f} | {r['p99_us'] / 1000:.2f} | {r['cpu_ms_per_request']:.2f} | {errors} | "
+              f"{r['loadavg_before']:.1f} |")
+    by = {(r["dataset"], r["server"], r["workload"], r["connections"]): r for r in results}
+    print("\n| dataset | workload | conc | MyoKG/Oxigraph req/s (goal >= 0.80) | MyoKG/Oxigraph p99 (goal <= 1.25) "
+          "| MyoKG/rdflib req/s (goal >= 100 on joins) |")
+    print("|---|---|--:|--:|--:|--:|")
+    for (dataset, server, workload, connections), mine in by.items():
+        if server != "myokg":
+            continue
+        oxi = by.get((dataset, "oxigraph", workload, connections))
+        lib = by.get((dataset, "rdflib", workload, connections))
+        thr = f"{mine['rps'] / oxi['rps']:.2f}" if oxi and oxi["rps"] else "-"
+        p99 = f"{mine['p99_us'] / oxi['p99_us']:.2f}" if oxi and oxi["p99_us"] else "-"
+        if lib is None:
+            vs = "not run"
+        elif lib["rps"]:
+            vs = f"{mine['rps'] / lib['rps']:.0f}"
+        else:
+            vs = f"rdflib completed 0 ({lib['timeout']} timeouts)"
+        print(f"| {dataset} | {workload} | {connections} | {thr} | {p99} | {vs} |")
+
+
 def main() -> None:
     if len(sys.argv) == 4 and sys.argv[1] == "--serve-rdflib":
         return serve_rdflib(sys.argv[2], int(sys.argv[3]))
+    if len(sys.argv) > 2 and sys.argv[1] == "--report":
+        return report(sys.argv[2:])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real", type=Path, help="release root of the real data (myokg build --out)")
     parser.add_argument("--scaled", type=Path, help="release root of the scaled data (bench/scale_data.py)")
@@ -319,12 +375,14 @@ def main() -> None:
     for dataset, root in datasets:
         print(f"dataset {dataset}: {root}", flush=True)
         servers = servers_for(dataset, root, args.work, args)
+        logdir = args.work / f"logs-{dataset}"
+        logdir.mkdir(exist_ok=True)
         try:
             for server in servers:
-                server.start(args.work)
+                server.start(logdir)
             print(f"  answers agree? (rows, first-request time)", flush=True)
             info.setdefault("answers", {})[dataset] = check_answers(
-                servers, {"rdflib": args.rdflib_timeout}, args.work)
+                servers, {"rdflib": args.rdflib_timeout}, logdir)
             # Interleaved (each workload and concurrency on every server in turn, one server busy at a time) so
             # that other load on the machine falls on all servers alike; best of --rounds by throughput.
             for workload in args.workloads:
@@ -341,7 +399,7 @@ def main() -> None:
                                              args.rdflib_max_requests if slow else 0)
                             result["loadavg_before"] = load
                             if slow and (result["timeout"] or not answers_lookup(server)):
-                                server.restart(args.work)  # it is still working on abandoned requests
+                                server.restart(logdir)  # it is still working on abandoned requests
                             tries.append(result)
                         result = max(tries, key=lambda r: r["rps"])
                         result.update(dataset=dataset, server=server.name, workload=workload,
