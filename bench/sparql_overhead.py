@@ -88,6 +88,41 @@ MYOKG = ("import os, sys; s = os.environ.get('BENCH_SWITCH_INTERVAL'); s and sys
 VARIANTS = ["oxigraph", "waitress-bare", "waitress-flask", "flask-inproc", "flask-pool", "flask-pool-alt", "myokg"]
 
 
+def pool_round_trip(store_path: str, query: str, workers: int, count: int = 2000) -> None:
+    """The query without HTTP: in this process, then through myokg's QueryPool (send job, worker answers,
+    chunks back), sequentially; wall time per query and this process's CPU per query."""
+    import io
+
+    from pyoxigraph import QueryResultsFormat, Store
+
+    from myokg.query_workers import Job, Limits, QueryPool
+
+    store = Store.read_only(store_path)
+
+    def inproc():
+        out = io.BytesIO()
+        store.query(query, use_default_graph_as_union=True).serialize(out, QueryResultsFormat.JSON)
+        return out.getvalue()
+
+    pool = QueryPool(store_path, workers, Limits(30.0, 2 * 2**30, 200_000_000))
+    job = Job(query, True, None, None, "application/sparql-results+json", None)
+
+    def pooled():
+        return b"".join(pool.run(job)[1])
+
+    try:
+        for name, call in (("in-process", inproc), ("QueryPool", pooled)):
+            call()
+            wall, cpu = time.perf_counter(), time.process_time()
+            for _ in range(count):
+                call()
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            print(f"  {name:11} {1e6 * wall / count:7.0f} us wall, {1e6 * cpu / count:7.0f} us CPU of the calling "
+                  f"process per query ({count} sequential queries, no HTTP)", flush=True)
+    finally:
+        pool.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--release", type=Path, required=True, help="a release root (myokg build --out)")
@@ -123,6 +158,7 @@ def main() -> None:
         args.variants.remove("flask-pool-alt")
     print(f"{args.query} on {release.path} ({release.manifest['triples']} triples), {args.threads} threads, "
           f"{args.workers} workers, switch interval {args.switch_interval or 0.005} s, {os.getloadavg()[0]:.1f} load")
+    pool_round_trip(str(release.store_path), (QUERIES / args.query).read_text(), args.workers)
     print(f"{'variant':15} {'conc':>4} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'cpu ms/req':>10}", flush=True)
     for variant in args.variants:
         if variant == "oxigraph":
