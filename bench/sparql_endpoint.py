@@ -28,9 +28,16 @@ Setup (a venv of its own; wrk is Debian's package):
     .venv-bench/bin/pip install -e . oxigraph rdflib-endpoint uvicorn
     .venv-bench/bin/myokg build --out /tmp/bench/real-release
     .venv-bench/bin/python bench/scale_data.py --real /tmp/bench/real-release --out /tmp/bench/scaled
-Run:
-    .venv-bench/bin/python bench/sparql_endpoint.py --real /tmp/bench/real-release \
-        --scaled /tmp/bench/scaled/release --concurrency 1 4 16 --duration 10 --json /tmp/bench/results.json
+    .venv-bench/bin/pip install py-spy    # only to profile, as in bench/RESULTS-sparql.md
+Run (as for bench/RESULTS-sparql.md; MyoKG tuned to 8 threads, 4 workers on 2 cores):
+    .venv-bench/bin/python bench/sparql_endpoint.py --real /tmp/bench/real-release --concurrency 1 4 16 \
+        --duration 10 --myokg-threads 8 --myokg-workers 4 --rdflib-timeout 10 --rdflib-max-requests 20 \
+        --json /tmp/bench/results-real.json
+    .venv-bench/bin/python bench/sparql_endpoint.py --scaled /tmp/bench/scaled/release --concurrency 1 4 16 \
+        --duration 15 --myokg-threads 8 --myokg-workers 4 --rdflib-timeout 30 --rdflib-max-requests 20 \
+        --rdflib-concurrency 1 --json /tmp/bench/results-scaled.json
+    .venv-bench/bin/python bench/sparql_endpoint.py --report /tmp/bench/results-*.json   # markdown tables
+Progress and one line per measurement are printed as they come, then the ratios.
 """
 
 from __future__ import annotations
