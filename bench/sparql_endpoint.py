@@ -5,7 +5,7 @@ Each dataset (the real data, and the ~1M-triple scaled data of bench/scale_data.
   default graph as published;
 - Oxigraph: `oxigraph serve-read-only --union-default-graph` on a store made by `oxigraph load` from the
   release's N-Quads dump (myokg-<version>.nq), the goal to reach. It runs without `--timeout-s`: in
-  oxigraph 0.5.13 that option starts a thread per query that sleeps out the timeout, and at a few thousand
+  oxigraph 0.5.13 that option apparently starts a thread per query that outlives it, and at a few thousand
   lookups/s the server aborts ("failed to set up alternative stack guard page") after ~16,000 requests;
 - rdflib-endpoint: uvicorn serving an rdflib ``Dataset(default_union=True)`` parsed from the same N-Quads,
   the Python baseline (this script runs it as `--serve-rdflib NQ PORT`).
