@@ -144,7 +144,7 @@ def agreement_command(source: Path | None, release_root: Path | None) -> None:
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
               help="Threads answering HTTP requests.")
-@click.option("--workers", type=click.IntRange(1, 256), help="Processes running SPARQL queries [default: one per core].")
+@click.option("--workers", type=click.IntRange(1, 256), help="Processes running SPARQL queries [default: two per core].")
 @click.option("--query-timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 86400),
               help="Seconds a SPARQL query may run before it is stopped.")
 @click.option("--query-memory", default=2048, show_default=True, type=click.IntRange(256, 1 << 20),

@@ -18,12 +18,13 @@ DEFAULT_LIMITS = Limits(timeout=30.0, memory_bytes=2 * 2**30, result_bytes=200_0
 def create_app(release: Release, *, workers: int | None = None, limits: Limits = DEFAULT_LIMITS,
                examples: list[Example] = ()) -> Flask:
     """A Flask app serving ``release``: dataset pages and the SPARQL endpoint, whose queries run in
-    ``workers`` processes (default: one per core) under ``limits``; ``examples`` are offered in its UI."""
+    ``workers`` processes under ``limits``; ``examples`` are offered in its UI. Two workers per core by
+    default: a worker spends much of a query's round trip waiting (bench/RESULTS-sparql.md)."""
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 1_000_000
     app.extensions["myokg"] = ReleaseStore(release)
     app.extensions["myokg.examples"] = list(examples)
-    app.extensions["myokg.queries"] = QueryPool(str(release.store_path), workers or os.cpu_count() or 2, limits)
+    app.extensions["myokg.queries"] = QueryPool(str(release.store_path), workers or 2 * (os.cpu_count() or 1), limits)
 
     from . import pages, sparql
 
