@@ -327,17 +327,10 @@ def report(paths: list[str]) -> None:
         print(f"| {r['dataset']} | {r['workload']} | {r['connections']} | {r['server']} | {r['rps']:.1f} | "
               f"{r['p50_us'] / 1000:.2f} | {r['p99_us'] / 1000:.2f} | {r['cpu_ms_per_request']:.2f} | {errors} | "
               f"{r['loadavg_before']:.1f} |")
-    by = {(r["dataset"], r["server"], r["workload"], r["connections"]): r for r in results}
     print("\n| dataset | workload | conc | MyoKG/Oxigraph req/s (goal >= 0.80) | MyoKG/Oxigraph p99 (goal <= 1.25) "
           "| MyoKG/rdflib req/s (goal >= 100 on joins) |")
     print("|---|---|--:|--:|--:|--:|")
-    for (dataset, server, workload, connections), mine in by.items():
-        if server != "myokg":
-            continue
-        oxi = by.get((dataset, "oxigraph", workload, connections))
-        lib = by.get((dataset, "rdflib", workload, connections))
-        thr = f"{mine['rps'] / oxi['rps']:.2f}" if oxi and oxi["rps"] else "-"
-        p99 = f"{mine['p99_us'] / oxi['p99_us']:.2f}" if oxi and oxi["p99_us"] else "-"
+    for dataset, workload, connections, mine, thr, p99, lib in _ratios(results):
         if lib is None:
             vs = "not run"
         elif lib["rps"]:
@@ -387,7 +380,7 @@ def main() -> None:
         try:
             for server in servers:
                 server.start(logdir)
-            print(f"  answers agree? (rows, first-request time)", flush=True)
+            print("  answers agree? (rows, first-request time)", flush=True)
             info.setdefault("answers", {})[dataset] = check_answers(
                 servers, {"rdflib": args.rdflib_timeout}, logdir)
             # Interleaved (each workload and concurrency on every server in turn, one server busy at a time) so
@@ -424,17 +417,23 @@ def main() -> None:
     print_ratios(results)
 
 
-def print_ratios(results: list[dict]) -> None:
+def _ratios(results: list[dict]):
+    """For each MyoKG measurement: its keys, itself, the throughput and p99 ratios to Oxigraph (text), and
+    the rdflib-endpoint measurement beside it (or None)."""
     by = {(r["dataset"], r["server"], r["workload"], r["connections"]): r for r in results}
-    print("\nratios (MyoKG / Oxigraph: throughput goal >= 0.80, p99 goal <= 1.25; MyoKG / rdflib on joins: >= 100)")
-    print(f"{'dataset':8} {'workload':9} {'conc':>4} {'thr/oxi':>8} {'p99/oxi':>8} {'thr/rdflib':>10}")
     for (dataset, server, workload, connections), mine in by.items():
         if server != "myokg":
             continue
         oxi = by.get((dataset, "oxigraph", workload, connections))
-        lib = by.get((dataset, "rdflib", workload, connections))
         thr = f"{mine['rps'] / oxi['rps']:.2f}" if oxi and oxi["rps"] else "-"
         p99 = f"{mine['p99_us'] / oxi['p99_us']:.2f}" if oxi and oxi["p99_us"] else "-"
+        yield dataset, workload, connections, mine, thr, p99, by.get((dataset, "rdflib", workload, connections))
+
+
+def print_ratios(results: list[dict]) -> None:
+    print("\nratios (MyoKG / Oxigraph: throughput goal >= 0.80, p99 goal <= 1.25; MyoKG / rdflib on joins: >= 100)")
+    print(f"{'dataset':8} {'workload':9} {'conc':>4} {'thr/oxi':>8} {'p99/oxi':>8} {'thr/rdflib':>10}")
+    for dataset, workload, connections, mine, thr, p99, lib in _ratios(results):
         vs = f"{mine['rps'] / lib['rps']:.0f}" if lib and lib["rps"] else ("inf" if lib else "-")
         print(f"{dataset:8} {workload:9} {connections:>4} {thr:>8} {p99:>8} {vs:>10}")
 

@@ -10,19 +10,15 @@ from datetime import datetime
 from pyoxigraph import Store
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 
+from .formats import GRAPH_FORMATS
 from .namespaces import BASE, DCAT, DCT, ID, MYOKG, ONTOLOGY_IRI, PREFIXES, VOID
 from .stats import coverage
 
 DATASET = URIRef(BASE + "dataset")
 SPDX = "http://spdx.org/rdf/terms#"
 CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
-MEDIA_TYPES = {
-    ".ttl": "text/turtle",
-    ".nt": "application/n-triples",
-    ".jsonld": "application/ld+json",
-    ".nq": "application/n-quads",
-    ".trig": "application/trig",
-}
+# The media type of each dump file, by its extension, from the formats the endpoint also speaks.
+MEDIA_TYPES = {"." + f.oxigraph.file_extension: f.media_type for f in GRAPH_FORMATS}
 
 
 def _count(store: Store, query: str) -> int:
