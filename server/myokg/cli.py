@@ -79,21 +79,18 @@ def _build(tree: SourceTree, root: Path):
         raise click.ClickException(f"The build failed and nothing was changed: {error}") from error
 
 
-def _warn_if_stale(release, source: Path | None) -> None:
+def _source_if_any(source: Path | None) -> SourceTree | None:
+    """The source tree, where there is one: serving a release needs none."""
     try:
-        tree = find_source(source)
+        return find_source(source)
     except ContentNotFound:
-        return
-    if tree.digest() != release.manifest.get("source_sha256"):
+        return None
+
+
+def _warn_if_stale(release, tree: SourceTree | None) -> None:
+    if tree is not None and tree.digest() != release.manifest.get("source_sha256"):
         _progress(f"Note: {tree.root} has changed since release {release.version} was built "
                   f"({release.manifest['built']}); serving that release. Run `myokg build` to publish the changes.")
-
-
-def _examples(source: Path | None) -> list:
-    try:
-        return load_examples(find_source(source).queries_dir)
-    except ContentNotFound:
-        return []
 
 
 release_option = click.option(
@@ -160,14 +157,16 @@ def serve_command(source: Path | None, release_root: Path | None, host: str, por
     from .web import create_app
 
     root = release_root or _tree(source).default_release_root()
+    tree = _source_if_any(source)
     release = current_release(root)
     if release is None:
         _progress(f"No release in {root} yet: building one.")
         release = _build(_tree(source), root)
     else:
-        _warn_if_stale(release, source)
+        _warn_if_stale(release, tree)
     limits = Limits(timeout=query_timeout, memory_bytes=query_memory * 2**20, result_bytes=max_result * 1_000_000)
-    app = create_app(release, workers=workers, limits=limits, examples=_examples(source))
+    examples = load_examples(tree.queries_dir) if tree else []
+    app = create_app(release, workers=workers, limits=limits, examples=examples)
     _progress(f"Serving MyoKG {release.version} from {release.path} at http://{host}:{port}/ "
               f"(SPARQL at /sparql, {query_timeout:g} s per query)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="myokg")

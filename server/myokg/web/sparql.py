@@ -28,6 +28,8 @@ DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
 MAX_QUERY_BYTES = 1_000_000
 CORS = {"Access-Control-Allow-Origin": "*"}
+RESULT_OFFERS = offers(RESULT_FORMATS)
+GRAPH_OFFERS = offers(GRAPH_FORMATS)
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def _operation() -> tuple[str | None, list[tuple[str, str]]]:
     return (queries[0] if queries else None), params
 
 
-def _formats(params: list[tuple[str, str]]) -> tuple[str | None, str | None]:
+def _formats(params: list[tuple[str, str]], ranges: list[negotiation.MediaRange]) -> tuple[str | None, str | None]:
     """The media types to answer solutions and triples in, from format= if given, else from Accept."""
     keyword = next((value for name, value in params if name == "format"), None)
     if keyword:
@@ -106,29 +108,25 @@ def _formats(params: list[tuple[str, str]]) -> tuple[str | None, str | None]:
             names = ", ".join(f.keywords[0] for f in RESULT_FORMATS + GRAPH_FORMATS)
             raise BadRequest(406, f"Unknown format '{keyword}'; use one of {names}, or a media type.")
         return (results.media_type if results else None), (graph.media_type if graph else None)
-    ranges = negotiation.parse_accept(request.headers.get("Accept"))
-    results = negotiation.choose(ranges, offers(RESULT_FORMATS))
-    graph = negotiation.choose(ranges, offers(GRAPH_FORMATS))
-    return results, graph
+    return negotiation.choose(ranges, RESULT_OFFERS), negotiation.choose(ranges, GRAPH_OFFERS)
 
 
-def _wants_html() -> bool:
+def _wants_html(ranges: list[negotiation.MediaRange]) -> bool:
     """A browser: it prefers HTML to every data format."""
-    ranges = negotiation.parse_accept(request.headers.get("Accept"))
-    best_data = max(negotiation.quality(ranges, t) for t in offers(RESULT_FORMATS) + offers(GRAPH_FORMATS))
+    best_data = max(negotiation.quality(ranges, t) for t in RESULT_OFFERS + GRAPH_OFFERS)
     return negotiation.quality(ranges, "text/html") > best_data
 
 
-def _job(query: str, params: list[tuple[str, str]]) -> Job:
-    query_text.check(query)
+def _job(query: str, params: list[tuple[str, str]], ranges: list[negotiation.MediaRange]) -> Job:
+    declares_dataset = query_text.check(query)
     default = tuple(value for name, value in params if name == "default-graph-uri")
     named = tuple(value for name, value in params if name == "named-graph-uri")
     protocol_dataset = bool(default or named)
-    results, graph = _formats(params)
+    results, graph = _formats(params, ranges)
     return Job(
         query=query,
         # The published default graph is the union of all graphs, unless the request or the query says otherwise.
-        union_default_graph=not protocol_dataset and not query_text.declares_dataset(query),
+        union_default_graph=not protocol_dataset and not declares_dataset,
         default_graphs=default if protocol_dataset else None,
         named_graphs=named if protocol_dataset else None,
         results_type=results,
@@ -140,13 +138,14 @@ def _job(query: str, params: list[tuple[str, str]]) -> Job:
 def endpoint():
     try:
         query, params = _operation()
+        ranges = negotiation.parse_accept(request.headers.get("Accept"))
         if query is None:
             if request.method == "POST":
                 raise BadRequest(400, "The request has no 'query' parameter.")
-            return _html_ui(None) if _wants_html() else _service_description()
-        if request.method == "GET" and _wants_html():
+            return _html_ui(None) if _wants_html(ranges) else _service_description(ranges)
+        if request.method == "GET" and _wants_html(ranges):
             return _html_ui(query)
-        job = _job(query, params)
+        job = _job(query, params, ranges)
         content_type, chunks = current_app.extensions["myokg.queries"].run(job)
     except BadRequest as error:
         return _text(error.status, error.message)
@@ -175,9 +174,8 @@ def preflight():
     })
 
 
-def _service_description() -> Response:
-    ranges = negotiation.parse_accept(request.headers.get("Accept"))
-    chosen = negotiation.choose(ranges, offers(GRAPH_FORMATS))
+def _service_description(ranges: list[negotiation.MediaRange]) -> Response:
+    chosen = negotiation.choose(ranges, GRAPH_OFFERS)
     if chosen is None:
         return _text(406, "The service description is available as "
                           + ", ".join(f.media_type for f in GRAPH_FORMATS) + ".")
