@@ -93,6 +93,12 @@ def _warn_if_stale(release, tree: SourceTree | None) -> None:
                   f"({release.manifest['built']}); serving that release. Run `myokg build` to publish the changes.")
 
 
+def _check_base_iri(value: str | None) -> str | None:
+    if value is not None and not value.startswith(("http://", "https://")):
+        raise click.BadParameter(f"{value!r} is not an http(s) URL; give one such as https://w3id.org/myokg/.")
+    return value
+
+
 release_option = click.option(
     "--release", "release_root", type=click.Path(file_okay=False, path_type=Path),
     help="Release folder [default: release/ in the checkout, else ~/.local/share/myokg/release].")
@@ -139,6 +145,9 @@ def agreement_command(source: Path | None, release_root: Path | None) -> None:
               help="Release folder to serve; built first if it holds no release [default: as for build].")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--base-iri", metavar="URL", callback=lambda _ctx, _param, value: _check_base_iri(value),
+              help="Public base that links point to, e.g. https://w3id.org/myokg/ behind w3id.org "
+                   "[default: the host each request came to].")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
               help="Threads answering HTTP requests.")
 @click.option("--workers", type=click.IntRange(1, 256), help="Processes running SPARQL queries [default: two per core].")
@@ -148,8 +157,8 @@ def agreement_command(source: Path | None, release_root: Path | None) -> None:
               help="MiB of memory a query worker may use.")
 @click.option("--max-result", default=200, show_default=True, type=click.IntRange(1, 1 << 20),
               help="MB a serialized SPARQL result may reach.")
-def serve_command(source: Path | None, release_root: Path | None, host: str, port: int, threads: int,
-                  workers: int | None, query_timeout: float, query_memory: int, max_result: int) -> None:
+def serve_command(source: Path | None, release_root: Path | None, host: str, port: int, base_iri: str | None,
+                  threads: int, workers: int | None, query_timeout: float, query_memory: int, max_result: int) -> None:
     """Serve the current release over HTTP, building one first if there is none."""
     import waitress
 
@@ -166,7 +175,7 @@ def serve_command(source: Path | None, release_root: Path | None, host: str, por
         _warn_if_stale(release, tree)
     limits = Limits(timeout=query_timeout, memory_bytes=query_memory * 2**20, result_bytes=max_result * 1_000_000)
     examples = load_examples(tree.queries_dir) if tree else []
-    app = create_app(release, workers=workers, limits=limits, examples=examples)
+    app = create_app(release, workers=workers, limits=limits, examples=examples, base_iri=base_iri)
     _progress(f"Serving MyoKG {release.version} from {release.path} at http://{host}:{port}/ "
               f"(SPARQL at /sparql, {query_timeout:g} s per query)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="myokg")

@@ -16,18 +16,23 @@ DEFAULT_LIMITS = Limits(timeout=30.0, memory_bytes=2 * 2**30, result_bytes=200_0
 
 
 def create_app(release: Release, *, workers: int | None = None, limits: Limits = DEFAULT_LIMITS,
-               examples: list[Example] = ()) -> Flask:
+               examples: list[Example] = (), base_iri: str | None = None) -> Flask:
     """A Flask app serving ``release``: dataset pages and the SPARQL endpoint, whose queries run in
     ``workers`` processes under ``limits``; ``examples`` are offered in its UI. Two workers per core by
-    default: a worker spends much of a query's round trip waiting (bench/RESULTS-sparql.md)."""
+    default: a worker spends much of a query's round trip waiting (bench/RESULTS-sparql.md). Links point
+    to ``base_iri`` when given, else to the host each request came to (web/addresses.py)."""
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 1_000_000
+    app.config["MYOKG_BASE_IRI"] = _with_slash(base_iri) if base_iri else None
     app.extensions["myokg"] = ReleaseStore(release)
     app.extensions["myokg.examples"] = list(examples)
     app.extensions["myokg.queries"] = QueryPool(str(release.store_path), workers or 2 * (os.cpu_count() or 1), limits)
 
     from . import pages, sparql
 
+    from .addresses import link
+
+    app.jinja_env.globals["link"] = link
     app.register_blueprint(pages.bp)
     app.register_blueprint(sparql.bp)
 
@@ -42,3 +47,7 @@ def create_app(release: Release, *, workers: int | None = None, limits: Limits =
         return response
 
     return app
+
+
+def _with_slash(base: str) -> str:
+    return base if base.endswith("/") else base + "/"
