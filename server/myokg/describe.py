@@ -22,8 +22,8 @@ from .namespaces import CURATION_GRAPH, DCT, ID, MYOKG, OBO, PREFIXES, VOID
 RDF_TYPE = PREFIXES["rdf"] + "type"
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
 LATIN_NAME = str(MYOKG.latinName)
-# Statements about linked things that a page needs to name and place them.
-CONTEXT_PREDICATES = (RDFS_LABEL, LATIN_NAME, RDF_TYPE, str(OBO.RO_0002380), str(OBO.RO_0001025))
+# Statements about linked things that a page needs to name and place them (for a graph: its source).
+CONTEXT_PREDICATES = (RDFS_LABEL, LATIN_NAME, RDF_TYPE, str(OBO.RO_0002380), str(OBO.RO_0001025), str(DCT.source))
 NAMING_PREDICATES = (RDFS_LABEL, LATIN_NAME, RDF_TYPE)
 
 _PREFIX_LINES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
