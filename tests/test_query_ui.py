@@ -67,4 +67,3 @@ def test_an_example_runs_in_the_browser_and_shows_its_results(server):
         assert f">{label}</a>" in downloads
     for e in examples:
         assert html.escape(e.title, quote=False) in dom
-

@@ -12,6 +12,7 @@ and a summary of what the graph holds (its size, its predicates, the resources i
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -77,6 +78,17 @@ class Names:
         wanted = {NamedNode(p) for p in predicates}
         return [quad for term in terms for quad in self.by_subject.get(term, ()) if quad.predicate in wanted]
 
+    def label(self, term) -> str:
+        """The English label of ``term`` (else any label, else its IRI), for sorting."""
+        labels = sorted((q.object.language != "en", q.object.value) for q in self.by_subject.get(term, ())
+                        if q.predicate.value == RDFS_LABEL)
+        return labels[0][1] if labels else term.value
+
+    def kind(self, term):
+        """One class of ``term`` (the same every time), or None."""
+        kinds = sorted(q.object.value for q in self.by_subject.get(term, ()) if q.predicate.value == RDF_TYPE)
+        return NamedNode(kinds[0]) if kinds else None
+
     def things(self) -> dict[str, str]:
         """Every thing under id/ with its English label (else another label, else "")."""
         found = {}
@@ -103,11 +115,12 @@ class Claims:
 
     def add(self, quads) -> None:
         for quad in quads:
-            graphs = self.forward[quad.subject][quad.predicate][quad.object]
-            if quad.graph_name in graphs:
+            subject, predicate, obj, graph = quad  # each attribute read builds a new Python object
+            graphs = self.forward[subject][predicate][obj]
+            if graph in graphs:
                 continue
-            graphs.append(quad.graph_name)
-            self.backward[quad.object][quad.predicate][quad.subject].append(quad.graph_name)
+            graphs.append(graph)
+            self.backward[obj][predicate][subject].append(graph)
             self.quads.append(quad)
 
     def objects(self, subject, predicate: str) -> dict:
@@ -194,6 +207,8 @@ class GraphDescription(Claims):
     triples: int = 0
     subjects: dict = field(default_factory=dict)  # subject -> number of statements about it in the graph
     predicates: dict = field(default_factory=dict)  # predicate -> number of statements using it
+    # (class or None, how many of the graph's subjects are of it, the first few by name), largest first.
+    kinds: list = field(default_factory=list)
 
     @property
     def exists(self) -> bool:
@@ -211,8 +226,9 @@ class GraphDescription(Claims):
                     NamedNode(str(CURATION_GRAPH)))
 
 
-def describe_graph(store: Store, names: Names, iri: str) -> GraphDescription:
-    """The description of the source graph ``iri``, empty if there is no such graph."""
+def describe_graph(store: Store, names: Names, iri: str, sample_size: int = 40) -> GraphDescription:
+    """The description of the source graph ``iri``, empty if there is no such graph; of the resources it
+    speaks about, it names ``sample_size`` of each class."""
     node = NamedNode(iri)
     description = GraphDescription(node=node)
     graph = str(node)
@@ -221,9 +237,23 @@ def describe_graph(store: Store, names: Names, iri: str) -> GraphDescription:
                               for row in store.query(GRAPH_PREDICATES.replace("$GRAPH", graph))}
     description.triples = sum(description.subjects.values())
     description.add(_quads(store, GRAPH_METADATA.replace("$GRAPH", graph)))
-    named = _linked(description.quads) | set(description.subjects) | set(description.predicates)
+    groups: dict = {}
+    for subject in description.subjects:
+        groups.setdefault(names.kind(subject), []).append(subject)
+    for kind, members in groups.items():
+        sample = sorted(members, key=lambda m: _natural(names.label(m)))[:sample_size]
+        description.kinds.append((kind, len(members), sample))
+    description.kinds.sort(key=lambda row: (-row[1], names.label(row[0]) if row[0] else ""))
+    # Names only for what the page shows: big graphs speak about thousands of resources.
+    shown = {term for _, _, sample in description.kinds for term in sample} | set(groups) - {None}
+    named = _linked(description.quads) | shown | set(description.predicates)
     description.add(names.about(named, NAMING_PREDICATES))
     return description
+
+
+def _natural(text: str):
+    """Sort key putting "trigger point 2" before "trigger point 10"."""
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", text)]
 
 
 def graph_contents(store: Store, iri: str) -> list[Quad]:

@@ -4,6 +4,7 @@ them, numbered once per page; which template shows which class; the schema.org r
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode
@@ -13,6 +14,7 @@ from ..namespaces import DCT, OBO, PREFIXES
 from .addresses import document, is_ours, link
 
 OBO_PURL = str(OBO)
+LATIN_NAME = PREFIXES["myokg"] + "latinName"
 SKOS = PREFIXES["skos"]
 MAPPINGS = ("skos:exactMatch", "skos:closeMatch", "skos:broadMatch", "skos:narrowMatch")
 # What every page shows in its header, so no section repeats it.
@@ -109,6 +111,7 @@ class Page:
         self._shown_out = {expand(c) for c in HEADER + shown_out}
         self._shown_in = {expand(c) for c in shown_in}
         self._sources: dict[str, SourceRef] = {}
+        self._names: dict = {}
         self.number_sources()
 
     # --- sources ---------------------------------------------------------------------------------------
@@ -146,10 +149,18 @@ class Page:
     # --- values ------------------------------------------------------------------------------------------
 
     def value(self, term, graphs=()) -> Value:
-        href = link(term.value) if isinstance(term, NamedNode) and is_ours(term.value) else (
-            term.value if isinstance(term, NamedNode) else None)
-        latin = self.claims.literal(term, expand("myokg:latinName")) if isinstance(term, NamedNode) else None
-        return Value(term, self.claims.label(term), href, latin, self._refs(graphs))
+        return Value(term, *self._naming(term), self._refs(graphs))
+
+    def _naming(self, term) -> tuple[str, str | None, str | None]:
+        """(label, link, Latin name) of ``term``, worked out once per page: pages name the same things often."""
+        if term not in self._names:
+            if isinstance(term, NamedNode):
+                href = link(term.value) if is_ours(term.value) else term.value
+                latin = self.claims.literal(term, LATIN_NAME)
+            else:
+                href = latin = None
+            self._names[term] = (self.claims.label(term), href, latin)
+        return self._names[term]
 
     def values(self, curie: str, subject=None) -> list[Value]:
         """The values of ``curie`` for ``subject`` (this resource by default), sorted by name."""
@@ -201,6 +212,14 @@ class Page:
     def counted(self, counts: dict) -> list[tuple[Value, int]]:
         """(value, count) for a term -> count mapping, by name."""
         return sorted(((self.value(term), n) for term, n in counts.items()), key=lambda row: _natural(row[0].label))
+
+    def everything_of_kind(self, kind) -> str:
+        """A SPARQL query URL listing every resource of class ``kind`` (None: untyped) this graph speaks about."""
+        kind_pattern = f"?resource a {kind} ." if kind is not None else "FILTER NOT EXISTS { ?resource a ?any }"
+        query = (f"PREFIX rdfs: <{PREFIXES['rdfs']}>\nSELECT DISTINCT ?resource ?label WHERE {{\n"
+                 f"  GRAPH {self.node} {{ ?resource ?p ?o }}\n  {kind_pattern}\n"
+                 f"  OPTIONAL {{ ?resource rdfs:label ?label }}\n}} ORDER BY ?label")
+        return "/sparql?" + urlencode({"query": query})
 
     # --- the header ------------------------------------------------------------------------------------
 

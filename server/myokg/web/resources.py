@@ -75,6 +75,18 @@ def names() -> Names:
     return extensions["myokg.names"]
 
 
+def _graph_description(iri: str):
+    """A source graph's description, worked out once per served release: the big graphs take a while to
+    summarise, and there are only as many as the release has graphs (unknown IRIs are not kept)."""
+    cache = current_app.extensions.setdefault("myokg.graph-descriptions", {})
+    if iri in cache:
+        return cache[iri]
+    description = describe_graph(_store(), names(), iri)
+    if description.exists:
+        cache[iri] = description
+    return description
+
+
 def _store():
     return current_app.extensions["myokg"].store
 
@@ -184,7 +196,7 @@ def _document(kind: str, path: str) -> Response:
     if iri is None:
         return _not_found(kind, name)
     store = _store()
-    description = describe_graph(store, names(), iri) if kind == "graph" else describe(store, names(), iri)
+    description = _graph_description(iri) if kind == "graph" else describe(store, names(), iri)
     if not description.exists:
         return _not_found(kind, name)
     chosen = BY_EXTENSION[extension]
