@@ -112,11 +112,11 @@ class Page:
         self._shown_in = {expand(c) for c in shown_in}
         self._sources: dict[str, SourceRef] = {}
         self._names: dict = {}
-        self.number_sources()
+        self._number_sources()
 
     # --- sources ---------------------------------------------------------------------------------------
 
-    def number_sources(self) -> None:
+    def _number_sources(self) -> None:
         """Number the graphs stating this page's claims, most claims first, so badges are short."""
         counts: dict = {}
         nodes = [self.node, *getattr(self.claims, "owned", [])]
@@ -198,9 +198,6 @@ class Page:
             if rows:
                 found.append((self.claims.label(NamedNode(expand(curie))), rows))
         return found
-
-    def types_of(self, term) -> set[str]:
-        return self.claims.types(term)
 
     def has_type(self, term, curie: str) -> bool:
         return expand(curie) in self.claims.types(term)
