@@ -20,6 +20,7 @@ from ..formats import GRAPH_FORMATS, RESULT_FORMATS, by_keyword, by_media_type, 
 from ..namespaces import BASE, PREFIXES
 from ..query_workers import Job, QueryFailed
 from ..service_description import describe
+from .addresses import public_base
 
 bp = Blueprint("sparql", __name__)
 
@@ -214,6 +215,8 @@ def _html_ui(query: str | None) -> Response:
     examples = current_app.extensions["myokg.examples"]
     config = {
         "endpoint": request.base_url,
+        "publicBase": BASE,
+        "base": public_base(),
         "query": query,
         "defaultQuery": DEFAULT_QUERY,
         "examples": [{"name": e.name, "title": e.title, "query": e.query} for e in examples],

@@ -53,5 +53,15 @@
     });
   }
 
+  // Result links to MyoKG's public IRIs go to this server (or its configured base), where they resolve.
+  function localiseLinks(root) {
+    if (config.base === config.publicBase) { return; }
+    for (const link of root.querySelectorAll('a[href^="' + config.publicBase + '"]')) {
+      link.href = config.base + link.getAttribute("href").slice(config.publicBase.length);
+    }
+  }
+  new MutationObserver(function () { localiseLinks(document.getElementById("yasgui")); })
+    .observe(document.getElementById("yasgui"), { childList: true, subtree: true });
+
   if (config.query) { tab.query(); }
 })();
