@@ -28,20 +28,23 @@ def create_app(release: Release, *, workers: int | None = None, limits: Limits =
     app.extensions["myokg.examples"] = list(examples)
     app.extensions["myokg.queries"] = QueryPool(str(release.store_path), workers or 2 * (os.cpu_count() or 1), limits)
 
-    from . import pages, sparql
+    from . import downloads, ontology, pages, sparql, void
 
     from .addresses import link
 
     app.jinja_env.globals["link"] = link
     app.register_blueprint(pages.bp)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(downloads.bp)
+    app.register_blueprint(void.bp)
+    app.register_blueprint(ontology.bp)
 
     @app.errorhandler(HTTPException)
     def plain_error(error: HTTPException):
         """Errors as short plain text that says what went wrong, with the headers the status needs."""
         response = Response(f"{error.code} {error.name}: {error.description}\n", error.code,
                             {"Content-Type": "text/plain; charset=utf-8"})
-        for name in ("Allow",):
+        for name in ("Allow", "Content-Range"):
             if name in error.get_response().headers:
                 response.headers[name] = error.get_response().headers[name]
         return response

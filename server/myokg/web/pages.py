@@ -21,11 +21,3 @@ def home():
 def release_manifest():
     return jsonify(_store().release.manifest)
 
-
-@bp.get("/downloads/<version>/<name>")
-def download(version: str, name: str):
-    """A file of the served release; only names listed in its manifest, so no other path is reachable."""
-    release = _store().release
-    if version != release.version or name not in {f["name"] for f in release.manifest["files"]}:
-        abort(404)
-    return send_from_directory(release.dumps_path, name, conditional=True)
