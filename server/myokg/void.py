@@ -20,6 +20,12 @@ CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
 IANA = "https://www.iana.org/assignments/media-types/"
 # The media type of each dump file, by its extension, from the formats the endpoint also speaks.
 MEDIA_TYPES = {"." + f.oxigraph.file_extension: f.media_type for f in GRAPH_FORMATS}
+# What the dataset is, as the VoID and the home page's schema.org description both say it.
+DESCRIPTION = ("An open knowledge graph of human skeletal muscles, their attachments, innervation and actions, "
+               "and their myofascial trigger points with the regions they refer pain to; every claim is kept "
+               "in the named graph of its source.")
+PUBLISHER = "The MyoKG team"
+KEYWORDS = ("anatomy", "skeletal muscle", "innervation", "myofascial trigger point", "referred pain")
 # Resources that show what the data is like: a muscle, its nerve, one of its trigger points, a region.
 EXAMPLES = ("gluteus-medius", "superior-gluteal-nerve", "gluteus-medius/tp1", "lateral-hip")
 
@@ -43,20 +49,17 @@ def describe_dataset(store: Store, *, version: str, issued: datetime, triples: i
     g.add((d, RDF.type, VOID.Dataset))
     g.add((d, RDF.type, DCAT.Dataset))
     g.add((d, DCT.title, Literal("MyoKG", lang="en")))
-    g.add((d, DCT.description, Literal(
-        "An open knowledge graph of human skeletal muscles, their attachments, innervation and actions, "
-        "and their myofascial trigger points with the regions they refer pain to; every claim is kept "
-        "in the named graph of its source.", lang="en")))
+    g.add((d, DCT.description, Literal(DESCRIPTION, lang="en")))
     g.add((d, DCT.license, CC_BY_4))
     team = URIRef(BASE + "team")
     g.add((team, RDF.type, FOAF.Organization))
-    g.add((team, FOAF.name, Literal("The MyoKG team")))
+    g.add((team, FOAF.name, Literal(PUBLISHER)))
     g.add((team, FOAF.homepage, URIRef(BASE)))
     g.add((d, DCT.publisher, team))
     g.add((d, DCT.creator, team))
     g.add((d, DCAT.landingPage, URIRef(BASE)))
     g.add((d, FOAF.homepage, URIRef(BASE)))
-    for keyword in ("anatomy", "skeletal muscle", "innervation", "myofascial trigger point", "referred pain"):
+    for keyword in KEYWORDS:
         g.add((d, DCAT.keyword, Literal(keyword, lang="en")))
     g.add((d, DCT.issued, Literal(issued.isoformat(), datatype=XSD.dateTime)))
     g.add((d, OWL.versionInfo, Literal(version)))

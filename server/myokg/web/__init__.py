@@ -28,7 +28,7 @@ def create_app(release: Release, *, workers: int | None = None, limits: Limits =
     app.extensions["myokg.examples"] = list(examples)
     app.extensions["myokg.queries"] = QueryPool(str(release.store_path), workers or 2 * (os.cpu_count() or 1), limits)
 
-    from . import downloads, ontology, pages, sparql, void
+    from . import browse, downloads, ontology, pages, sparql, void
 
     from .addresses import link
 
@@ -38,6 +38,7 @@ def create_app(release: Release, *, workers: int | None = None, limits: Limits =
     app.register_blueprint(downloads.bp)
     app.register_blueprint(void.bp)
     app.register_blueprint(ontology.bp)
+    app.register_blueprint(browse.bp)
 
     @app.errorhandler(HTTPException)
     def plain_error(error: HTTPException):

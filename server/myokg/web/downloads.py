@@ -53,7 +53,8 @@ def _releases() -> dict[str, Release]:
     return {served.version: served, **{v: r for v, r in kept.items() if v != served.version}}
 
 
-def _describe(release: Release, current: bool) -> dict:
+def describe_release(release: Release, current: bool) -> dict:
+    """A release and its files as listed on /downloads/ and in the home page's schema.org description."""
     files = []
     for entry in release.manifest["files"]:
         fmt, media_type, holds = _kind(entry["name"])
@@ -86,7 +87,7 @@ def _listing(releases: list[dict], title: str):
 @bp.get("/downloads/")
 def index():
     served = current_app.extensions["myokg"].release.version
-    return _listing([_describe(r, r.version == served) for r in _releases().values()], "Downloads")
+    return _listing([describe_release(r, r.version == served) for r in _releases().values()], "Downloads")
 
 
 @bp.get("/downloads/<version>/")
@@ -95,7 +96,7 @@ def version(version: str):
     if release is None:
         abort(404, f"There is no release {version!r}; /downloads/ lists the versions kept.")
     served = current_app.extensions["myokg"].release.version
-    return _listing([_describe(release, version == served)], f"Release {version}")
+    return _listing([describe_release(release, version == served)], f"Release {version}")
 
 
 @bp.get("/downloads/<version>/<name>")
