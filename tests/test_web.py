@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pyoxigraph import NamedNode, Store
-
 from conftest import edit
 from myokg.release import build_release
 from myokg.web import create_app
-
-
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 @pytest.fixture(scope="module")
