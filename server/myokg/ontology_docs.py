@@ -84,17 +84,22 @@ class OntologyDocs:
         return [term for _, terms in self.sections for term in terms]
 
 
+def _curie(iri: str) -> str:
+    """``prefix:local`` where one of our prefixes covers ``iri``, else the IRI itself."""
+    return shorten(iri).strip("<>")
+
+
 def anchor(iri: str) -> str:
     """The fragment a term's entry has: the local name for ours, so hash IRIs land on it; a CURIE else."""
-    return iri[len(str(MYOKG)):] if iri.startswith(str(MYOKG)) else shorten(iri).strip("<>")
+    return iri.removeprefix(str(MYOKG)) if iri.startswith(str(MYOKG)) else _curie(iri)
 
 
 def _owner(iri: str) -> str:
+    """Who defines a term: MyoKG, the OBO ontology its identifier belongs to, else its vocabulary's prefix."""
     if iri.startswith(str(MYOKG)):
         return "MyoKG"
-    local = iri.rsplit("/", 1)[-1]
-    return next((name for prefix, name in OWNERS.items() if local.startswith(prefix)),
-                shorten(iri).split(":", 1)[0] if not shorten(iri).startswith("<") else iri)
+    obo = next((name for prefix, name in OWNERS.items() if iri.rsplit("/", 1)[-1].startswith(prefix)), None)
+    return obo or _curie(iri).split(":", 1)[0]
 
 
 def _statements(store: Store) -> dict[str, dict[str, list]]:
@@ -140,8 +145,7 @@ def build(store: Store) -> OntologyDocs:
 
     def ref(node) -> Ref:
         iri = node.value
-        return Ref(iri, labels.get(iri, shorten(iri).strip("<>")), "#" + anchor(iri) if iri in kinds else iri,
-                   shorten(iri).strip("<>"))
+        return Ref(iri, labels.get(iri, _curie(iri)), "#" + anchor(iri) if iri in kinds else iri, _curie(iri))
 
     def refs(predicates, predicate) -> list[Ref]:
         return sorted((ref(o) for o in predicates.get(predicate, ()) if isinstance(o, NamedNode)),
@@ -152,9 +156,9 @@ def build(store: Store) -> OntologyDocs:
         p = about[iri]
         is_class = heading == "Classes"
         is_value = heading == "Named values"
-        term = Term(
-            iri=iri, kind=heading, anchor=anchor(iri), curie=shorten(iri).strip("<>"),
-            label=(_english(p.get(RDFS + "label", [])) or [shorten(iri)])[0], owner=_owner(iri),
+        terms[iri] = Term(
+            iri=iri, kind=heading, anchor=anchor(iri), curie=_curie(iri),
+            label=(_english(p.get(RDFS + "label", [])) or [_curie(iri)])[0], owner=_owner(iri),
             definitions=_english(p.get(SKOS + "definition", []) + p.get(RDFS + "comment", [])),
             alt_labels=_english(p.get(SKOS + "altLabel", [])),
             notes=_english(p.get(SKOS + "scopeNote", []) + p.get(SKOS + "editorialNote", [])),
@@ -169,7 +173,6 @@ def build(store: Store) -> OntologyDocs:
             usage=(instances if is_class else objects if is_value else statements).get(iri, 0),
             usage_unit="instances" if is_class else ("statements naming it" if is_value else "statements"),
         )
-        terms[iri] = term
     for term in terms.values():
         for parent in term.parents:
             if parent.iri in terms:

@@ -12,33 +12,35 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, reque
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 
 from .. import negotiation
-from ..release import DUMPS, Release, published_releases
+from ..formats import GRAPH_FORMATS
+from ..release import CHECKSUMS, DUMP_FORMATS, DUMPS, Release, published_releases
+from ..void import MEDIA_TYPES
 from .addresses import public_base
 
 bp = Blueprint("downloads", __name__)
 
-# What each kind of file is, by how its name ends: (format, media type, what it holds). Most specific first.
-KINDS = (
-    (".nt.gz", "N-Triples, gzip", "application/gzip", "all statements, the union of the source graphs"),
-    (".ttl", "Turtle", "text/turtle", "all statements, the union of the source graphs"),
-    (".nt", "N-Triples", "application/n-triples", "all statements, the union of the source graphs"),
-    (".jsonld", "JSON-LD", "application/ld+json", "all statements, the union of the source graphs"),
-    (".nq", "N-Quads", "application/n-quads", "every statement in its source's named graph"),
-    (".trig", "TriG", "application/trig", "every statement in its source's named graph"),
-    ("SHA256SUMS", "checksums", "text/plain", "SHA-256 of every file; check with sha256sum -c SHA256SUMS"),
-)
-# Files whose role is not given by their format alone, by name prefix.
+# What a release's files hold: dumps by whether they keep the source graphs, other files by name.
+HOLDS = {False: "all statements, the union of the source graphs", True: "every statement in its source's named graph"}
+DUMP_GRAPHS = {"." + fmt.file_extension: keeps for _, fmt, keeps in DUMP_FORMATS}
+FORMAT_NAMES = {"." + f.oxigraph.file_extension: f.oxigraph.name for f in GRAPH_FORMATS}
 ROLES = {"myokg-ontology-": "the OWL ontology on its own", "myokg-shapes-": "the SHACL shapes",
-         "void.ttl": "the VoID and DCAT description of the dataset"}
+         "void.ttl": "the VoID and DCAT description of the dataset",
+         CHECKSUMS: "SHA-256 of every file; check with sha256sum -c SHA256SUMS"}
 TEXT = ("text/", "application/n-triples", "application/ld+json", "application/n-quads", "application/trig")
 
 
 def _kind(name: str) -> tuple[str, str, str]:
-    """(format, media type, what the file holds) for a file of a release."""
-    fmt, media_type, holds = next(((f, m, h) for end, f, m, h in KINDS if name.endswith(end)),
-                                  ("file", "application/octet-stream", ""))
-    role = next((r for prefix, r in ROLES.items() if name.startswith(prefix)), holds)
-    return fmt, media_type, role
+    """(format, media type, what the file holds) for a file of a release. A gzipped dump is sent as
+    application/gzip, to be saved and unpacked, not decoded on the fly by a browser."""
+    if name == CHECKSUMS:
+        return "checksums", "text/plain", ROLES[CHECKSUMS]
+    packed = name.endswith(".gz")
+    suffix = "." + name.removesuffix(".gz").rsplit(".", 1)[-1]
+    fmt = FORMAT_NAMES.get(suffix, "file") + (", gzip" if packed else "")
+    media_type = "application/gzip" if packed else MEDIA_TYPES.get(suffix, "application/octet-stream")
+    holds = next((role for prefix, role in ROLES.items() if name.startswith(prefix)),
+                 HOLDS.get(DUMP_GRAPHS.get(suffix), ""))
+    return fmt, media_type, holds
 
 
 def _root():

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from pyoxigraph import NamedNode
 
 from .. import negotiation
+from ..formats import by_media_type
 from ..namespaces import ONTOLOGY_IRI
 from ..ontology_docs import OntologyDocs, build
 from .addresses import document
@@ -43,8 +44,7 @@ def ontology():
         abort(406, f"The ontology is documented in HTML and comes as "
                    f"{', '.join(f.media_type for f in TRIPLE_FORMATS)}; none of these is acceptable "
                    f"({request.headers.get('Accept')}).")
-    extension = "html" if chosen == "text/html" else EXTENSIONS[next(
-        f.oxigraph for f in TRIPLE_FORMATS if chosen == f.media_type or chosen in f.aliases)]
+    extension = "html" if chosen == "text/html" else EXTENSIONS[by_media_type(TRIPLE_FORMATS, chosen).oxigraph]
     return redirect(document(ONTOLOGY_IRI, extension), 303)
 
 
@@ -58,6 +58,7 @@ def varies_by_accept(response):
 
 @bp.get("/doc/ontology.<extension>")
 def ontology_document(extension: str):
+    """The documentation, the OWL file as written (.ttl), or the same graph as .jsonld, .nt, .rdf."""
     if extension == "html":
         response = current_app.make_response(render_template("ontology.html", docs=_docs(), alternates=_alternates()))
     elif extension == "ttl":
