@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pyoxigraph import NamedNode, Store
-
 from conftest import edit
 from myokg.release import build_release
 from myokg.web import create_app
-
-
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 @pytest.fixture(scope="module")
@@ -19,19 +14,6 @@ def client(release):
     app = create_app(release, workers=1)
     yield app.test_client()
     app.extensions["myokg.queries"].close()
-
-
-def test_home_page_shows_version_counts_and_downloads(client, release):
-    response = client.get("/")
-    assert response.status_code == 200
-    assert response.mimetype == "text/html"
-    page = response.get_data(as_text=True)
-    assert "Release <strong>0.1.0</strong>" in page
-    muscles = len(set(Store.read_only(str(release.store_path)).quads_for_pattern(
-        None, RDF_TYPE, NamedNode("https://w3id.org/myokg/ontology#Muscle"), None)))
-    assert f'<a href="https://w3id.org/myokg/ontology#Muscle">muscle</a></td><td class="num">{muscles}</td>' in page
-    for entry in release.manifest["files"]:
-        assert f'href="/downloads/0.1.0/{entry["name"]}"' in page
 
 
 def test_release_manifest_as_json(client, release):

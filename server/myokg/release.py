@@ -8,6 +8,7 @@ leaves the previous release exactly as it was.
 from __future__ import annotations
 
 import fcntl
+import gzip
 import hashlib
 import json
 import os
@@ -78,6 +79,19 @@ def ontology_version(report: Report) -> str:
     return str(version)
 
 
+def published_releases(root: Path) -> list[Release]:
+    """Every release kept under ``root``, newest build first: each version folder (a real folder, not a
+    link) whose manifest names that same version."""
+    found = []
+    for folder in root.iterdir() if root.is_dir() else ():
+        if folder.name.startswith(".") or folder.is_symlink() or not (folder / MANIFEST).is_file():
+            continue
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("version") == folder.name:
+            found.append(Release(folder, manifest))
+    return sorted(found, key=lambda r: r.manifest["built"], reverse=True)
+
+
 def current_release(root: Path) -> Release | None:
     """The release ``root/current`` points to, or None if there is none yet."""
     manifest = root / CURRENT / MANIFEST
@@ -125,6 +139,8 @@ def _write_release(tree: SourceTree, folder: Path, version: str, echo) -> dict:
         statements = _sorted_quads(store) if keeps_graphs else _sorted_union(store)
         serialize(statements, str(target), format=fmt, prefixes=PREFIXES)
         data_dumps.append(_file_entry(target))
+        if fmt == RdfFormat.N_TRIPLES:
+            data_dumps.append(_file_entry(_gzip(target)))
     shutil.copyfile(tree.ontology_file, dumps / f"myokg-ontology-{version}.ttl")
     shutil.copyfile(tree.shapes_file, dumps / f"myokg-shapes-{version}.ttl")
 
@@ -168,6 +184,16 @@ def _sorted_quads(store: Store):
 def _count_union(store: Store) -> int:
     (row,) = store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
     return int(row["n"].value)
+
+
+def _gzip(path: Path) -> Path:
+    """``path`` compressed next to it as ``<name>.gz``; the same input always gives the same bytes
+    (no time stamp in the header), so its checksum only changes with the data."""
+    target = path.with_name(path.name + ".gz")
+    with path.open("rb") as source, target.open("wb") as raw, \
+            gzip.GzipFile(filename=path.name, mode="wb", fileobj=raw, mtime=0) as compressed:
+        shutil.copyfileobj(source, compressed, 1 << 20)
+    return target
 
 
 def _file_entry(path: Path) -> dict:

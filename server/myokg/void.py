@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pyoxigraph import Store
-from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib import FOAF, OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 
 from .formats import GRAPH_FORMATS
 from .namespaces import BASE, DCAT, DCT, ID, MYOKG, ONTOLOGY_IRI, PREFIXES, VOID
@@ -17,8 +17,17 @@ from .stats import coverage
 DATASET = URIRef(BASE + "dataset")
 SPDX = "http://spdx.org/rdf/terms#"
 CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
+IANA = "https://www.iana.org/assignments/media-types/"
 # The media type of each dump file, by its extension, from the formats the endpoint also speaks.
 MEDIA_TYPES = {"." + f.oxigraph.file_extension: f.media_type for f in GRAPH_FORMATS}
+# What the dataset is, as the VoID and the home page's schema.org description both say it.
+DESCRIPTION = ("An open knowledge graph of human skeletal muscles, their attachments, innervation and actions, "
+               "and their myofascial trigger points with the regions they refer pain to; every claim is kept "
+               "in the named graph of its source.")
+PUBLISHER = "The MyoKG team"
+KEYWORDS = ("anatomy", "skeletal muscle", "innervation", "myofascial trigger point", "referred pain")
+# Resources that show what the data is like: a muscle, its nerve, one of its trigger points, a region.
+EXAMPLES = ("gluteus-medius", "superior-gluteal-nerve", "gluteus-medius/tp1", "lateral-hip")
 
 
 def _count(store: Store, query: str) -> int:
@@ -40,18 +49,31 @@ def describe_dataset(store: Store, *, version: str, issued: datetime, triples: i
     g.add((d, RDF.type, VOID.Dataset))
     g.add((d, RDF.type, DCAT.Dataset))
     g.add((d, DCT.title, Literal("MyoKG", lang="en")))
-    g.add((d, DCT.description, Literal(
-        "An open knowledge graph of human skeletal muscles, their attachments, innervation and actions, "
-        "and their myofascial trigger points with the regions they refer pain to; every claim is kept "
-        "in the named graph of its source.", lang="en")))
+    g.add((d, DCT.description, Literal(DESCRIPTION, lang="en")))
     g.add((d, DCT.license, CC_BY_4))
-    g.add((d, DCT.publisher, Literal("The MyoKG team")))
+    team = URIRef(BASE + "team")
+    g.add((team, RDF.type, FOAF.Organization))
+    g.add((team, FOAF.name, Literal(PUBLISHER)))
+    g.add((team, FOAF.homepage, URIRef(BASE)))
+    g.add((d, DCT.publisher, team))
+    g.add((d, DCT.creator, team))
+    g.add((d, DCAT.landingPage, URIRef(BASE)))
+    g.add((d, FOAF.homepage, URIRef(BASE)))
+    for keyword in KEYWORDS:
+        g.add((d, DCAT.keyword, Literal(keyword, lang="en")))
     g.add((d, DCT.issued, Literal(issued.isoformat(), datatype=XSD.dateTime)))
     g.add((d, OWL.versionInfo, Literal(version)))
     g.add((d, DCAT.version, Literal(version)))
     g.add((d, VOID.sparqlEndpoint, URIRef(BASE + "sparql")))
     g.add((d, VOID.uriSpace, Literal(str(ID))))
-    g.add((d, VOID.exampleResource, ID["gluteus-medius"]))
+    for slug in EXAMPLES:
+        g.add((d, VOID.exampleResource, ID[slug]))
+    service = URIRef(BASE + "sparql#service")
+    g.add((service, RDF.type, DCAT.DataService))
+    g.add((service, DCT.title, Literal("MyoKG SPARQL endpoint", lang="en")))
+    g.add((service, DCAT.endpointURL, URIRef(BASE + "sparql")))
+    g.add((service, DCAT.servesDataset, d))
+    g.add((d, DCAT.accessService, service))
     for vocabulary in (str(MYOKG), "http://purl.obolibrary.org/obo/", PREFIXES["skos"], str(DCT)):
         g.add((d, VOID.vocabulary, URIRef(vocabulary)))
     g.add((d, DCT.conformsTo, URIRef(ONTOLOGY_IRI)))
@@ -98,18 +120,26 @@ def describe_dataset(store: Store, *, version: str, issued: datetime, triples: i
             g.add((subset, DCT.source, URIRef(source.value)))
         if name is not None:
             g.add((subset, RDFS.label, Literal(name.value, lang=name.language)))
+        g.add((subset, VOID.entities, Literal(_count(store, f"""
+            SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }}
+                                                     FILTER STRSTARTS(STR(?s), "{ID}") }}"""))))
 
     for entry in dumps:
         url = URIRef(f"{BASE}downloads/{version}/{entry['name']}")
-        suffix = "." + entry["name"].rsplit(".", 1)[-1]
+        stem, suffix = entry["name"].removesuffix(".gz"), "." + entry["name"].removesuffix(".gz").rsplit(".", 1)[-1]
         g.add((d, VOID.dataDump, url))
         dist = URIRef(f"{BASE}downloads/{version}/{entry['name']}#distribution")
         g.add((d, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCT.title, Literal(entry["name"])))
+        g.add((dist, DCAT.accessURL, URIRef(f"{BASE}downloads/{version}/")))
         g.add((dist, DCAT.downloadURL, url))
+        g.add((dist, DCT.license, CC_BY_4))
         g.add((dist, DCAT.byteSize, Literal(entry["bytes"], datatype=XSD.nonNegativeInteger)))
         if suffix in MEDIA_TYPES:
-            g.add((dist, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/" + MEDIA_TYPES[suffix])))
+            g.add((dist, DCAT.mediaType, URIRef(IANA + MEDIA_TYPES[suffix])))
+        if stem != entry["name"]:
+            g.add((dist, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
         checksum = BNode()
         g.add((dist, URIRef(SPDX + "checksum"), checksum))
         g.add((checksum, URIRef(SPDX + "algorithm"), URIRef(SPDX + "checksumAlgorithm_sha256")))

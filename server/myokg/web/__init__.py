@@ -28,7 +28,7 @@ def create_app(release: Release, *, workers: int | None = None, limits: Limits =
     app.extensions["myokg.examples"] = list(examples)
     app.extensions["myokg.queries"] = QueryPool(str(release.store_path), workers or 2 * (os.cpu_count() or 1), limits)
 
-    from . import pages, resources, sparql
+    from . import browse, downloads, ontology, pages, resources, sparql, void
 
     from .addresses import link
 
@@ -36,13 +36,17 @@ def create_app(release: Release, *, workers: int | None = None, limits: Limits =
     app.register_blueprint(pages.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(resources.bp)
+    app.register_blueprint(downloads.bp)
+    app.register_blueprint(void.bp)
+    app.register_blueprint(ontology.bp)
+    app.register_blueprint(browse.bp)
 
     @app.errorhandler(HTTPException)
     def plain_error(error: HTTPException):
         """Errors as short plain text that says what went wrong, with the headers the status needs."""
         response = Response(f"{error.code} {error.name}: {error.description}\n", error.code,
                             {"Content-Type": "text/plain; charset=utf-8"})
-        for name in ("Allow",):
+        for name in ("Allow", "Content-Range"):
             if name in error.get_response().headers:
                 response.headers[name] = error.get_response().headers[name]
         return response
