@@ -15,6 +15,7 @@ is the same graph.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -191,6 +192,11 @@ CLASS_KEYS: dict[str, str] = {str(iri): _local_name(iri) for iri in CLASSES}
 _ORDER = {key: index for index, (key, _, _) in enumerate(PROPERTIES)}
 
 
+def dumps(document: dict) -> str:
+    """``document`` as the UTF-8 JSON MyoKG publishes: indented, keys in the order written."""
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
 def context_document() -> dict:
     """The published context file: ``{"@context": CONTEXT}``."""
     return {"@context": CONTEXT}
@@ -237,9 +243,10 @@ class _Statements:
         }
 
     def links(self, subject) -> Iterable[tuple]:
+        """The (predicate, node) pairs of ``subject`` whose node can be written inside it: not its types."""
         for predicate, objects in self.by_subject.get(subject, {}).items():
             for obj in objects:
-                if not isinstance(obj, Literal):
+                if not isinstance(obj, Literal) and predicate.value != RDF_TYPE:
                     yield predicate, obj
 
 
@@ -283,7 +290,7 @@ def resource_document(iri: str, triples: Iterable) -> dict:
     Each node with statements of its own is written out in full once, where a breadth-first walk from the
     resource first reaches it (so a muscle holds its trigger points, and they their pain zones); every other
     mention of a node is ``{"id", "label"}``. Nodes that link to the resource but are not reached from it
-    appear under ``@reverse``; any node still left, under ``@included``.
+    appear under ``@reverse``; any node still left (such as the label of a type), under ``@included``.
     """
     statements = _Statements(triples)
     root = NamedNode(iri)
