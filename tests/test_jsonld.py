@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from pyld import jsonld as pyld
@@ -220,6 +219,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 AWKWARD = [
     Triple(iri("m"), NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), NamedNode(MYOKG + "Muscle")),
     Triple(iri("m"), NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), NamedNode("https://example.org/C")),
+    Triple(iri("m"), NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), Literal("not a class")),
     Triple(iri("m"), RDFS_LABEL, Literal("m", language="en")),
     Triple(iri("m"), RDFS_LABEL, Literal("Muskel", language="de")),
     Triple(iri("m"), RDFS_LABEL, Literal("plain")),
@@ -244,6 +244,7 @@ def test_every_kind_of_statement_survives(converter):
     assert document["@reverse"] == {"members": [{"id": "myokg-id:group", "label": "group"}]}
     assert document["@included"] == [{"id": "myokg-id:elsewhere", "label": "elsewhere"}]
     assert document["actionUnknown"] is True
+    assert sorted(document["type"]) == ["Muscle", "https://example.org/C"]
     assert isomorphic(CONVERTERS[converter](document), graph_of(AWKWARD))
 
 

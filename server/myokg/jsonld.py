@@ -16,6 +16,7 @@ is the same graph.
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -270,13 +271,16 @@ def _properties(statements: _Statements, subject, render_link, skip=None) -> dic
     linked node. ``skip`` is a (predicate, object) pair already said by where the node is written."""
     node = {}
     for predicate, objects in statements.by_subject.get(subject, {}).items():
+        objects = [obj for obj in objects if (predicate, obj) != skip]
         if predicate.value == RDF_TYPE:
-            node["type"] = [CLASS_KEYS.get(o.value) or node_id(o) for o in objects]
-            continue
+            types = [CLASS_KEYS.get(o.value) or node_id(o) for o in objects if not isinstance(o, Literal)]
+            if types:
+                node["type"] = types
+            objects = [o for o in objects if isinstance(o, Literal)]  # not a class: said as a plain property
         key, kind = _key(predicate)
         values = [
             _literal(obj, kind) if isinstance(obj, Literal) else render_link(predicate, obj, kind)
-            for obj in objects if (predicate, obj) != skip
+            for obj in objects
         ]
         if values:
             node[key] = values if kind is None or kind.many or len(values) > 1 else values[0]
@@ -298,9 +302,9 @@ def resource_document(iri: str, triples: Iterable) -> dict:
     reverse: list = []
 
     def walk(start) -> None:
-        queue = [start]
+        queue = deque([start])
         while queue:
-            subject = queue.pop(0)
+            subject = queue.popleft()
             for predicate, obj in statements.links(subject):
                 if obj not in home and obj in statements.by_subject:
                     home[obj] = (subject, predicate)
