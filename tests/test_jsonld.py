@@ -128,9 +128,19 @@ def test_keys_are_unique_and_say_what_the_ontology_says(repo_tree):
     keys = [key for key, _, _ in jsonld.PROPERTIES] + list(jsonld.CLASS_KEYS.values()) + list(jsonld.NAMESPACES)
     assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
     assert len(jsonld.KEYS) == len(jsonld.PROPERTIES), "an IRI has two keys"
-    assert {"label", "altLabels", "definition", "latinName", "origin", "insertion", "innervatedBy", "segments",
-            "actions", "primeMoverOf", "antagonists", "partOf", "triggerPoints", "locatedIn", "refersPainTo",
-            "spilloverTo", "exactMatch", "closeMatch", "broadMatch", "narrowMatch"} <= set(jsonld.CONTEXT)
+    published = {  # keys applications already rely on: never change these
+        "label": "rdfs:label", "altLabels": "skos:altLabel", "definition": "skos:definition",
+        "latinName": "myokg:latinName", "origin": "obo:RO_0002372", "insertion": "obo:RO_0002373",
+        "innervatedBy": "obo:RO_0002005", "segments": "myokg:spinalSegment", "actions": "myokg:action",
+        "primeMoverOf": "myokg:primeMoverOf", "antagonists": "obo:RO_0002568", "partOf": "obo:BFO_0000050",
+        "members": "obo:RO_0002351", "triggerPoints": "myokg:hasTriggerPoint", "locatedIn": "obo:RO_0001025",
+        "refersPainTo": "myokg:refersPainTo", "spilloverTo": "myokg:refersSpilloverPainTo",
+        "exactMatch": "skos:exactMatch", "closeMatch": "skos:closeMatch", "broadMatch": "skos:broadMatch",
+        "narrowMatch": "skos:narrowMatch", "Muscle": "myokg:Muscle", "TriggerPoint": "myokg:TriggerPoint",
+    }
+    for key, curie in published.items():
+        definition = jsonld.CONTEXT[key]
+        assert (definition if isinstance(definition, str) else definition["@id"]) == curie, key
     ontology = Graph().parse(repo_tree.ontology_file)
     for prop in ontology.subjects(RDF.type, OWL.ObjectProperty):
         assert jsonld.KEYS[str(prop)][1].link, f"{prop} links resources: its key needs \"@type\": \"@id\""
