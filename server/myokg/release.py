@@ -23,6 +23,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store, serialize
 from rdflib import OWL, URIRef
 
+from . import jsonld
 from .content import SourceTree
 from .namespaces import ONTOLOGY_IRI, PREFIXES
 from .validation import Report, validate
@@ -33,6 +34,7 @@ MANIFEST = "release.json"
 STORE = "store"
 DUMPS = "dumps"
 CHECKSUMS = "SHA256SUMS"
+CONTEXT = "context.jsonld"
 
 # The dumps of a release, by format: (file name pattern, format, keeps the source graphs).
 DUMP_FORMATS = (
@@ -137,12 +139,16 @@ def _write_release(tree: SourceTree, folder: Path, version: str, echo) -> dict:
     for pattern, fmt, keeps_graphs in DUMP_FORMATS:
         target = dumps / pattern.format(version=version)
         statements = _sorted_quads(store) if keeps_graphs else _sorted_union(store)
-        serialize(statements, str(target), format=fmt, prefixes=PREFIXES)
+        if fmt == RdfFormat.JSON_LD:  # compact, with MyoKG's context inline, rather than Oxigraph's expanded form
+            target.write_text(jsonld.dumps(jsonld.dataset_document(statements)), encoding="utf-8")
+        else:
+            serialize(statements, str(target), format=fmt, prefixes=PREFIXES)
         data_dumps.append(_file_entry(target))
         if fmt == RdfFormat.N_TRIPLES:
             data_dumps.append(_file_entry(_gzip(target)))
     shutil.copyfile(tree.ontology_file, dumps / f"myokg-ontology-{version}.ttl")
     shutil.copyfile(tree.shapes_file, dumps / f"myokg-shapes-{version}.ttl")
+    (dumps / CONTEXT).write_text(jsonld.dumps(jsonld.context_document()), encoding="utf-8")
 
     echo("Describing the dataset (VoID) ...")
     built = datetime.now(timezone.utc).replace(microsecond=0)

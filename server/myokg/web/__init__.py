@@ -28,11 +28,12 @@ def create_app(release: Release, *, workers: int | None = None, limits: Limits =
     app.extensions["myokg.examples"] = list(examples)
     app.extensions["myokg.queries"] = QueryPool(str(release.store_path), workers or 2 * (os.cpu_count() or 1), limits)
 
-    from . import browse, downloads, ontology, pages, resources, sparql, void
+    from . import browse, context, downloads, ontology, pages, resources, sparql, void
 
     from .addresses import link
 
     app.jinja_env.globals["link"] = link
+    app.register_blueprint(context.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(resources.bp)
