@@ -11,6 +11,7 @@ import pytest
 from markupsafe import Markup
 from pyoxigraph import NamedNode, Store
 from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS
 
 from conftest import edit
@@ -130,6 +131,20 @@ def test_muscle_document_holds_its_trigger_points_and_their_pain_zones(client):
     assert (URIRef(ID + "gluteus-medius/anterior-fibres"), URIRef(MYOKG + "action"),
             URIRef(ID + "hip-medial-rotation")) in graph
     assert (GMED, URIRef(MYOKG + "latinName"), Literal("musculus gluteus medius", lang="la")) in graph
+
+
+def test_json_ld_document_is_a_compact_tree_of_the_same_graph_as_the_turtle(client):
+    """Applications read it like plain JSON (the muscle holds its trigger points under short keys), and it
+    states exactly what the Turtle document states."""
+    response = client.get("/doc/id/gluteus-medius.jsonld")
+    document = response.get_json(force=True)
+    assert isinstance(document["@context"], dict)  # inline: nothing to fetch
+    assert document["id"] == "myokg-id:gluteus-medius" and document["label"] == "gluteus medius"
+    tp1 = next(tp for tp in document["triggerPoints"] if tp["id"] == "myokg-id:gluteus-medius/tp1")
+    lower_back = next(zone for zone in tp1["refersPainTo"] if zone["id"] == "myokg-id:lower-back")
+    assert lower_back["label"] == "lower back"
+    as_turtle = Graph().parse(data=client.get("/doc/id/gluteus-medius.ttl").data, format="turtle")
+    assert isomorphic(Graph().parse(data=response.data, format="json-ld"), as_turtle)
 
 
 @pytest.mark.parametrize("extension, rdflib_format", [("trig", "trig"), ("nq", "nquads")])

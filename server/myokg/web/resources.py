@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, current_app, render_template, request
 from pyoxigraph import NamedNode, Quad, Triple, serialize
 
-from .. import negotiation
+from .. import jsonld, negotiation
 from ..describe import Names, describe, describe_graph, graph_contents
 from ..formats import GRAPH_FORMATS, Format, by_media_type, offers
 from ..namespaces import PREFIXES
@@ -211,10 +211,13 @@ def _document(kind: str, path: str) -> Response:
         quads.append(description.size_quad())
         if chosen.keeps_graphs:
             quads += graph_contents(store, iri)
-    return Response(_serialize(quads, chosen), 200, {**headers, "Access-Control-Allow-Origin": "*"})
+    return Response(_serialize(iri, quads, chosen), 200, {**headers, "Access-Control-Allow-Origin": "*"})
 
 
-def _serialize(quads: list[Quad], chosen: DocumentFormat) -> bytes:
+def _serialize(iri: str, quads: list[Quad], chosen: DocumentFormat) -> bytes:
+    """The document in ``chosen``'s format; JSON-LD as a compact tree rooted at ``iri`` (jsonld.py)."""
+    if chosen.extension == "jsonld":
+        return jsonld.dumps(jsonld.resource_document(iri, quads)).encode("utf-8")
     if chosen.keeps_graphs:
         statements = list(dict.fromkeys(quads))
     else:
