@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from ..examples import Example
 from ..query_workers import Limits, QueryPool
 from ..release import Release
+from ..search import SearchIndex
 from ..store import ReleaseStore
 
 DEFAULT_LIMITS = Limits(timeout=30.0, memory_bytes=2 * 2**30, result_bytes=200_000_000)
@@ -26,15 +27,17 @@ def create_app(release: Release, *, workers: int | None = None, limits: Limits =
     app.config["MYOKG_BASE_IRI"] = _with_slash(base_iri) if base_iri else None
     app.extensions["myokg"] = ReleaseStore(release)
     app.extensions["myokg.examples"] = list(examples)
+    app.extensions["myokg.search"] = SearchIndex.from_store(app.extensions["myokg"].store)
     app.extensions["myokg.queries"] = QueryPool(str(release.store_path), workers or 2 * (os.cpu_count() or 1), limits)
 
-    from . import pages, sparql
+    from . import pages, search, sparql
 
     from .addresses import link
 
     app.jinja_env.globals["link"] = link
     app.register_blueprint(pages.bp)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(search.bp)
 
     @app.errorhandler(HTTPException)
     def plain_error(error: HTTPException):
