@@ -91,6 +91,9 @@
     var text = input.value.trim();
     var request = ++latest;
     if (text.length < MIN_LENGTH) {
+      docs = [];
+      listbox.replaceChildren();
+      status.textContent = "";
       close();
       return;
     }
