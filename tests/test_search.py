@@ -195,6 +195,8 @@ def test_paging_walks_through_the_same_ranking(client):
     ("q=glut&start=-3", "start is '-3'; it must be a whole number from 0 to 1000000"),
     ("q=glut&start=1.5", "start is '1.5'"),
     ("q=glut&start=99999999", "start is '99999999'"),
+    ("q=glut&start=%C2%B2", "start is '²'"),
+    ("q=glut&start=" + "9" * 5000, "start is '99999999999999999999…'; it must be a whole number"),
     ("q=glut&type=Musle", "Unknown type Musle"),
     ("q=glut&type=Muscle,Bogus", "Unknown type Bogus"),
 ])

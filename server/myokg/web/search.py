@@ -67,9 +67,11 @@ def _whole_number(name: str, default: int, largest: int) -> int:
     text = request.args.get(name)
     if text is None:
         return default
-    if not text.strip().isdigit() or int(text) > largest:
-        raise BadSearch(f"The parameter {name} is {text!r}; it must be a whole number from 0 to {largest}.")
-    return int(text)
+    digits = text.strip()
+    if not (digits.isdecimal() and len(digits) <= len(str(largest)) and int(digits) <= largest):
+        shown = text if len(text) <= 20 else text[:20] + "…"
+        raise BadSearch(f"The parameter {name} is {shown!r}; it must be a whole number from 0 to {largest}.")
+    return int(digits)
 
 
 def _doc(hit: Hit) -> dict:
