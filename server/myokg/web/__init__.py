@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from ..examples import Example
 from ..query_workers import Limits, QueryPool
 from ..release import Release
+from ..search import SearchIndex
 from ..store import ReleaseStore
 
 DEFAULT_LIMITS = Limits(timeout=30.0, memory_bytes=2 * 2**30, result_bytes=200_000_000)
@@ -26,21 +27,15 @@ def create_app(release: Release, *, workers: int | None = None, limits: Limits =
     app.config["MYOKG_BASE_IRI"] = _with_slash(base_iri) if base_iri else None
     app.extensions["myokg"] = ReleaseStore(release)
     app.extensions["myokg.examples"] = list(examples)
+    app.extensions["myokg.search"] = SearchIndex.from_store(app.extensions["myokg"].store)
     app.extensions["myokg.queries"] = QueryPool(str(release.store_path), workers or 2 * (os.cpu_count() or 1), limits)
 
-    from . import browse, context, downloads, ontology, pages, resources, sparql, void
-
+    from . import browse, context, downloads, ontology, pages, resources, search, sparql, void
     from .addresses import link
 
     app.jinja_env.globals["link"] = link
-    app.register_blueprint(context.bp)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(sparql.bp)
-    app.register_blueprint(resources.bp)
-    app.register_blueprint(downloads.bp)
-    app.register_blueprint(void.bp)
-    app.register_blueprint(ontology.bp)
-    app.register_blueprint(browse.bp)
+    for blueprint in (pages, browse, resources, search, sparql, downloads, void, ontology, context):
+        app.register_blueprint(blueprint.bp)
 
     @app.errorhandler(HTTPException)
     def plain_error(error: HTTPException):
