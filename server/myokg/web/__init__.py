@@ -28,13 +28,14 @@ def create_app(release: Release, *, workers: int | None = None, limits: Limits =
     app.extensions["myokg.examples"] = list(examples)
     app.extensions["myokg.queries"] = QueryPool(str(release.store_path), workers or 2 * (os.cpu_count() or 1), limits)
 
-    from . import pages, sparql
+    from . import pages, prefixes, sparql
 
     from .addresses import link
 
     app.jinja_env.globals["link"] = link
     app.register_blueprint(pages.bp)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(prefixes.bp)
 
     @app.errorhandler(HTTPException)
     def plain_error(error: HTTPException):
