@@ -27,6 +27,8 @@ class UberonTerm:
     curie: str
     names: frozenset[str]
     fma: frozenset[str]
+    label: str
+    release: str
 
 
 def read_terms(path: Path) -> dict[str, UberonTerm]:
@@ -37,7 +39,8 @@ def read_terms(path: Path) -> dict[str, UberonTerm]:
             names = {row["label"], *filter(None, row["exact_synonyms"].split("|"))}
             fma = {x.replace("FMA:", FMA_PREFIX) for x in row["fma_xrefs"].split("|") if x}
             iri = row["id"].replace("UBERON:", UBERON_PREFIX)
-            terms[iri] = UberonTerm(row["id"], frozenset(n.casefold() for n in names), frozenset(fma))
+            terms[iri] = UberonTerm(row["id"], frozenset(n.casefold() for n in names), frozenset(fma),
+                                    row["label"], row["release"])
     return terms
 
 

@@ -61,3 +61,9 @@ def shorten(iri: str) -> str:
         return f"<{iri}>"
     prefix = next(p for p, ns in PREFIXES.items() if ns == best)
     return f"{prefix}:{iri[len(best):]}"
+
+
+def compact(iri: str) -> str | None:
+    """The CURIE of ``iri`` under PREFIX_MAP (longest matching URI prefix, e.g. UBERON:0001371), or None."""
+    best = max((p for p, ns in PREFIX_MAP.items() if iri.startswith(ns)), key=lambda p: len(PREFIX_MAP[p]), default=None)
+    return None if best is None else f"{best}:{iri[len(PREFIX_MAP[best]):]}"

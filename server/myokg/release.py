@@ -23,7 +23,10 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, Store, serialize
 from rdflib import OWL, URIRef
 
 from .content import SourceTree
+from .mappings import read_terms
 from .namespaces import ONTOLOGY_IRI, PREFIXES
+from .sssom import file_name as mapping_set_name
+from .sssom import write_mapping_set
 from .validation import Report, validate
 from .void import describe_dataset
 
@@ -127,11 +130,16 @@ def _write_release(tree: SourceTree, folder: Path, version: str, echo) -> dict:
         data_dumps.append(_file_entry(target))
     shutil.copyfile(tree.ontology_file, dumps / f"myokg-ontology-{version}.ttl")
     shutil.copyfile(tree.shapes_file, dumps / f"myokg-shapes-{version}.ttl")
+    built = datetime.now(timezone.utc).replace(microsecond=0)
+
+    echo("Writing the SSSOM mapping set ...")
+    mapping_set = dumps / mapping_set_name(version)
+    write_mapping_set(store, read_terms(tree.uberon_terms), mapping_set, version=version, day=built.date())
 
     echo("Describing the dataset (VoID) ...")
-    built = datetime.now(timezone.utc).replace(microsecond=0)
     triples = _count_union(store)
-    void = describe_dataset(store, version=version, issued=built, triples=triples, dumps=data_dumps)
+    void = describe_dataset(store, version=version, issued=built, triples=triples, dumps=data_dumps,
+                            other_files=[_file_entry(mapping_set)])
     void.serialize(dumps / "void.ttl", format="turtle")
 
     entries = [_file_entry(p) for p in sorted(dumps.iterdir())]

@@ -11,14 +11,16 @@ from pyoxigraph import Store
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 
 from .formats import GRAPH_FORMATS
-from .namespaces import BASE, DCAT, DCT, ID, MYOKG, ONTOLOGY_IRI, PREFIXES, VOID
+from .namespaces import BASE, DCAT, DCT, ID, MYOKG, ONTOLOGY_IRI, PREFIX_MAP, PREFIXES, VOID
 from .stats import coverage
 
 DATASET = URIRef(BASE + "dataset")
-SPDX = "http://spdx.org/rdf/terms#"
+SPDX = PREFIX_MAP["spdx"]
 CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
 # The media type of each dump file, by its extension, from the formats the endpoint also speaks.
 MEDIA_TYPES = {"." + f.oxigraph.file_extension: f.media_type for f in GRAPH_FORMATS}
+# Files of a release that are not RDF dumps: their media type and the standard they conform to.
+OTHER_FILES = {".tsv": ("text/tab-separated-values", URIRef("https://w3id.org/sssom/"))}
 
 
 def _count(store: Store, query: str) -> int:
@@ -30,8 +32,10 @@ def _rows(store: Store, query: str):
     return [tuple(row) for row in store.query(query, use_default_graph_as_union=True)]
 
 
-def describe_dataset(store: Store, *, version: str, issued: datetime, triples: int, dumps: list[dict]) -> Graph:
-    """A VoID/DCAT graph for the release in ``store`` whose dump files are ``dumps`` (name, bytes, sha256)."""
+def describe_dataset(store: Store, *, version: str, issued: datetime, triples: int, dumps: list[dict],
+                     other_files: list[dict] = ()) -> Graph:
+    """A VoID/DCAT graph for the release in ``store`` whose dump files are ``dumps`` (name, bytes, sha256);
+    ``other_files`` (the SSSOM mapping set) are distributions of the dataset but not RDF dumps."""
     g = Graph()
     for prefix, namespace in PREFIXES.items():
         g.bind(prefix, namespace)
@@ -99,10 +103,11 @@ def describe_dataset(store: Store, *, version: str, issued: datetime, triples: i
         if name is not None:
             g.add((subset, RDFS.label, Literal(name.value, lang=name.language)))
 
-    for entry in dumps:
+    for entry in [*dumps, *other_files]:
         url = URIRef(f"{BASE}downloads/{version}/{entry['name']}")
         suffix = "." + entry["name"].rsplit(".", 1)[-1]
-        g.add((d, VOID.dataDump, url))
+        if entry in dumps:
+            g.add((d, VOID.dataDump, url))
         dist = URIRef(f"{BASE}downloads/{version}/{entry['name']}#distribution")
         g.add((d, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
@@ -110,6 +115,10 @@ def describe_dataset(store: Store, *, version: str, issued: datetime, triples: i
         g.add((dist, DCAT.byteSize, Literal(entry["bytes"], datatype=XSD.nonNegativeInteger)))
         if suffix in MEDIA_TYPES:
             g.add((dist, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/" + MEDIA_TYPES[suffix])))
+        elif suffix in OTHER_FILES:
+            media_type, standard = OTHER_FILES[suffix]
+            g.add((dist, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/" + media_type)))
+            g.add((dist, DCT.conformsTo, standard))
         checksum = BNode()
         g.add((dist, URIRef(SPDX + "checksum"), checksum))
         g.add((checksum, URIRef(SPDX + "algorithm"), URIRef(SPDX + "checksumAlgorithm_sha256")))
