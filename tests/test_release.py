@@ -24,7 +24,7 @@ def test_release_layout(release_root, release):
     assert release.version == VERSION
     names = {f["name"] for f in release.manifest["files"]}
     assert set(DATA_DUMPS) | {f"myokg-ontology-{VERSION}.ttl", f"myokg-shapes-{VERSION}.ttl",
-                              "void.ttl", "SHA256SUMS"} == names
+                              f"myokg-mappings-{VERSION}.sssom.tsv", "unmapped.md", "void.ttl", "SHA256SUMS"} == names
     assert Store.read_only(str(release.store_path)).query("ASK { GRAPH ?g { ?s ?p ?o } }")
 
 

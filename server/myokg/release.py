@@ -27,6 +27,9 @@ from .mappings import read_terms
 from .namespaces import ONTOLOGY_IRI, PREFIXES
 from .sssom import file_name as mapping_set_name
 from .sssom import write_mapping_set
+from .unmapped import FILE_NAME as UNMAPPED
+from .unmapped import gaps
+from .unmapped import render as render_unmapped
 from .validation import Report, validate
 from .void import describe_dataset
 
@@ -132,9 +135,10 @@ def _write_release(tree: SourceTree, folder: Path, version: str, echo) -> dict:
     shutil.copyfile(tree.shapes_file, dumps / f"myokg-shapes-{version}.ttl")
     built = datetime.now(timezone.utc).replace(microsecond=0)
 
-    echo("Writing the SSSOM mapping set ...")
+    echo("Writing the SSSOM mapping set and the report of unmapped resources ...")
     mapping_set = dumps / mapping_set_name(version)
     write_mapping_set(store, read_terms(tree.uberon_terms), mapping_set, version=version, day=built.date())
+    (dumps / UNMAPPED).write_text(render_unmapped(gaps(store), version), encoding="utf-8")
 
     echo("Describing the dataset (VoID) ...")
     triples = _count_union(store)
