@@ -46,6 +46,7 @@ OBO_PREFIXES = {name: f"{OBO}{name}_" for name in ("UBERON", "FMA", "RO", "BFO",
 PREFIX_MAP = {
     **PREFIXES,
     **OBO_PREFIXES,
+    "shapes": BASE + "shapes#",
     "vann": "http://purl.org/vocab/vann/",
     "spdx": "http://spdx.org/rdf/terms#",
     "sd": "http://www.w3.org/ns/sparql-service-description#",
