@@ -78,9 +78,16 @@ class Release:
 
 
 def ontology_version(report: Report) -> str:
+    """The release version, owl:versionInfo of the ontology, whose owl:versionIRI must be the ontology IRI
+    and that version, so every release keeps its own version IRI."""
     version = report.content.ontology.value(URIRef(ONTOLOGY_IRI), OWL.versionInfo)
     if version is None:
         raise ValueError(f"ontology/myokg.ttl gives <{ONTOLOGY_IRI}> no owl:versionInfo: add one.")
+    expected = URIRef(f"{ONTOLOGY_IRI}/{version}")
+    version_iri = report.content.ontology.value(URIRef(ONTOLOGY_IRI), OWL.versionIRI)
+    if version_iri != expected:
+        raise ValueError(f"In ontology/myokg.ttl, owl:versionIRI <{version_iri}> does not match owl:versionInfo "
+                         f"\"{version}\": make it <{expected}>.")
     return str(version)
 
 
