@@ -116,3 +116,16 @@ def test_a_deprecated_term_must_name_its_replacement(tree_copy, statement):
     assert violations == [("ontology/myokg.ttl", "myokg:TriangularShape")]
     assert "names one replacement with both obo:IAO_0100001 (term replaced by) and dct:isReplacedBy" in \
         report.violations[0].message
+
+
+def test_terms_of_our_namespace_in_the_shapes_are_defined(content):
+    """The shapes use the ontology's terms, and one of their own (myokg:statedIn, computed by the validator
+    and never published), which the shapes file itself declares, labels and describes."""
+    used = {t for triple in content.shapes for t in triple
+            if isinstance(t, URIRef) and str(t).startswith(str(MYOKG))}
+    assert len(used) > 20
+    for term in sorted(used):
+        declared_in = content.ontology if (term, RDF.type, None) in content.ontology else content.shapes
+        assert (term, RDF.type, None) in declared_in, term
+        assert declared_in.value(term, RDFS.label) is not None, term
+        assert (declared_in.value(term, SKOS.definition) or declared_in.value(term, RDFS.comment)) is not None, term
