@@ -75,6 +75,19 @@ CASES = [
          [(SEGMENTS, "obo:UBERON_0006469", "obo:UBERON_9999999")],
          V("id:c1-spinal-segment", "skos:closeMatch", "This Uberon id is not in data/reference/uberon/terms.tsv",
            "obo:UBERON_9999999")),
+    case("obsolete-uberon-id-with-replacement",
+         # UBERON:0000208 is in Uberon's OBO release as obsolete, replaced by UBERON:0000965.
+         [(INFRA, "obo:UBERON_0001477", "obo:UBERON_0000208")],
+         V("id:infraspinatus", "skos:exactMatch", "UBERON:0000208 (obsolete cellular lens) is obsolete in Uberon. "
+           "Uberon replaces it by UBERON:0000965: map to that class instead.", "obo:UBERON_0000208")),
+    case("obsolete-uberon-id-with-classes-to-consider",
+         [(INFRA, "obo:UBERON_0001477", "obo:UBERON_0000360")],
+         V("id:infraspinatus", "skos:exactMatch", "Uberon suggests considering UBERON:0004757, UBERON:0004758, "
+           "UBERON:0004759, UBERON:0004760", "obo:UBERON_0000360")),
+    case("obsolete-uberon-id-without-replacement-in-close-match",
+         [(SEGMENTS, "obo:UBERON_0006469", "obo:UBERON_0000032")],
+         V("id:c1-spinal-segment", "skos:closeMatch", "UBERON:0000032 (obsolete cranial structure) is obsolete in "
+           "Uberon. Uberon names no replacement", "obo:UBERON_0000032")),
     case("exact-match-shares-no-name",
          # The subscapularis's Uberon class and its own FMA id: only the names disagree.
          [(INFRA, INFRA_MAPPING, "skos:exactMatch obo:UBERON_0001129 , obo:FMA_13413 .")],
@@ -161,3 +174,12 @@ def test_close_match_and_foreign_targets_need_no_shared_name(tree_copy):
     deltoid_node = ID["deltoid"]
     assert (deltoid_node, SKOS.closeMatch, OBO["UBERON_0004500"]) in report.content.data
     assert (deltoid_node, SKOS.exactMatch, URIRef("https://example.org/anatomy/Deltoid")) in report.content.data
+
+
+def test_missing_obsolete_table_is_a_violation(tree_copy):
+    """Without Uberon's list of obsolete classes, no mapping can be shown current: validation refuses."""
+    tree_copy.uberon_obsolete.unlink()
+    report = validate(tree_copy)
+    assert not report.ok
+    assert [p.message for p in report.problems] == [
+        "The Uberon reference table data/reference/uberon/obsolete.tsv is missing; mappings cannot be checked without it."]

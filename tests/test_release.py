@@ -24,7 +24,8 @@ def test_release_layout(release_root, release):
     assert release.version == VERSION
     names = {f["name"] for f in release.manifest["files"]}
     assert set(DATA_DUMPS) | {f"myokg-{VERSION}.nt.gz", f"myokg-ontology-{VERSION}.ttl", f"myokg-shapes-{VERSION}.ttl",
-                              "context.jsonld", "void.ttl", "SHA256SUMS"} == names
+                              f"myokg-mappings-{VERSION}.sssom.tsv", "unmapped.md", "context.jsonld", "void.ttl",
+                              "SHA256SUMS"} == names
     assert Store.read_only(str(release.store_path)).query("ASK { GRAPH ?g { ?s ?p ?o } }")
 
 

@@ -125,6 +125,19 @@ def stats_command(source: Path | None, release_root: Path | None) -> None:
     click.echo(render(class_counts(store), coverage(store)), nl=False)
 
 
+@main.command("unmapped")
+@source_option
+@release_option
+def unmapped_command(source: Path | None, release_root: Path | None) -> None:
+    """List the anatomical resources of the current release that have no Uberon or FMA mapping, as Markdown."""
+    from pyoxigraph import Store
+
+    from .unmapped import gaps, render
+
+    release = _current(source, release_root)
+    click.echo(render(gaps(Store.read_only(str(release.store_path))), release.version), nl=False)
+
+
 @main.command("agreement")
 @source_option
 @release_option

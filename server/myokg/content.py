@@ -55,6 +55,11 @@ class SourceTree:
     def uberon_terms(self) -> Path:
         return self.root / "data" / "reference" / "uberon" / "terms.tsv"
 
+    @property
+    def uberon_obsolete(self) -> Path:
+        """Uberon's obsolete classes, with their replacements: no mapping may point at one."""
+        return self.root / "data" / "reference" / "uberon" / "obsolete.tsv"
+
     def digest(self) -> str:
         """SHA-256 over every file a release is built from, to tell whether a release is stale."""
         h = hashlib.sha256()

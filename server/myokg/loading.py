@@ -1,8 +1,8 @@
 """Parse the ontology, shapes and data of a source tree, and check how the data files are organised.
 
 Checks here are the ones SHACL cannot make because they need to know files and graphs: syntax, claims
-left outside a source graph, graphs no source is declared for, ontology terms that do not exist, and
-resources used but never described.
+left outside a source graph, graphs no source is declared for, ontology terms that do not exist or are
+deprecated, and resources used but never described.
 """
 
 from __future__ import annotations
@@ -11,12 +11,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import RDF, Dataset, Graph, URIRef
+from rdflib import OWL, RDF, Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from .content import SourceTree, rdf_format
-from .namespaces import ID, MYOKG, shorten
-from .problems import VIOLATION, Problem
+from .namespaces import DCT, ID, MYOKG, OBO, shorten
+from .problems import VIOLATION, WARNING, Problem
+
+TERM_REPLACED_BY = OBO.IAO_0100001
 
 
 @dataclass
@@ -71,6 +73,7 @@ def load(tree: SourceTree) -> LoadedContent:
     if content.parsed:
         content.problems += _undeclared_graphs(content)
         content.problems += _undefined_terms(content)
+        content.problems += _deprecated_terms(content)
         content.problems += _undescribed_resources(content)
     return content
 
@@ -152,3 +155,33 @@ def _undescribed_resources(content: LoadedContent) -> list[Problem]:
         "This resource is used but never described (it has no rdf:type in any graph): a typo in "
         "its slug, or a resource still to be added with its type, label and definition.",
     )
+
+
+def _deprecated_terms(content: LoadedContent) -> list[Problem]:
+    """A deprecated term stays in the ontology so that existing data and links resolve, and names its
+    replacement: data still using it gets a warning naming the replacement (at the term's first use); a
+    deprecated term without one, or with two different ones, is a violation in the ontology."""
+    ontology, problems = content.ontology, []
+    where = content.tree.relative(content.tree.ontology_file)
+    replacement = {}
+    for term, flag in sorted(ontology.subject_objects(OWL.deprecated)):
+        if str(flag).lower() != "true":
+            continue
+        by_iao, by_dct = set(ontology.objects(term, TERM_REPLACED_BY)), set(ontology.objects(term, DCT.isReplacedBy))
+        if not by_iao or by_iao != by_dct:
+            problems.append(Problem(
+                VIOLATION, "A deprecated term names one replacement with both obo:IAO_0100001 (term replaced by) "
+                "and dct:isReplacedBy, so that data and links can move to it; this one gives "
+                f"{', '.join(sorted(shorten(str(t)) for t in by_iao | by_dct)) or 'none'}.",
+                file=where, focus=shorten(str(term))))
+        replacement[term] = ", ".join(sorted(shorten(str(t)) for t in by_iao | by_dct)) or "(none named)"
+    first_use: dict[URIRef, URIRef] = {}
+    for s, p, o, _ in content.data.quads((None, None, None, None)):
+        for term in (p, o):
+            if term in replacement:
+                first_use[term] = min(first_use.get(term, s), s)
+    problems += [Problem(WARNING, f"This term is deprecated: use {replacement[term]} instead. It stays in the "
+                         "ontology only so that existing data and links still resolve.",
+                         file=content.file_of(subject), focus=shorten(str(subject)), value=shorten(str(term)))
+                 for term, subject in sorted(first_use.items())]
+    return problems

@@ -36,6 +36,24 @@ PREFIXES = {
     "sh": "http://www.w3.org/ns/shacl#",
 }
 
+# OBO ontologies we map to or take relations from, in the OBO convention: UBERON:0001371 is
+# http://purl.obolibrary.org/obo/UBERON_0001371.
+OBO_PREFIXES = {name: f"{OBO}{name}_" for name in ("UBERON", "FMA", "RO", "BFO", "BSPO", "IAO")}
+
+# Every prefix MyoKG uses anywhere (data, ontology, shapes, VoID, SSSOM, the query UI), as a simple prefix
+# map in the Bioregistry / `curies` convention: served at /prefixes.json. The dumps use PREFIXES, its first
+# part; the OBO-specific prefixes make CURIEs such as UBERON:0001371 and RO:0002372 resolvable.
+PREFIX_MAP = {
+    **PREFIXES,
+    **OBO_PREFIXES,
+    "shapes": BASE + "shapes#",
+    "vann": "http://purl.org/vocab/vann/",
+    "spdx": "http://spdx.org/rdf/terms#",
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+    "semapv": "https://w3id.org/semapv/vocab/",
+    "sssom": "https://w3id.org/sssom/",
+}
+
 
 def shorten(iri: str) -> str:
     """A CURIE for ``iri`` when one of our prefixes covers it, else the IRI in angle brackets."""
@@ -44,3 +62,9 @@ def shorten(iri: str) -> str:
         return f"<{iri}>"
     prefix = next(p for p, ns in PREFIXES.items() if ns == best)
     return f"{prefix}:{iri[len(best):]}"
+
+
+def compact(iri: str) -> str | None:
+    """The CURIE of ``iri`` under PREFIX_MAP (longest matching URI prefix, e.g. UBERON:0001371), or None."""
+    best = max((p for p, ns in PREFIX_MAP.items() if iri.startswith(ns)), key=lambda p: len(PREFIX_MAP[p]), default=None)
+    return None if best is None else f"{best}:{iri[len(PREFIX_MAP[best]):]}"

@@ -25,7 +25,13 @@ from rdflib import OWL, URIRef
 
 from . import jsonld
 from .content import SourceTree
+from .mappings import read_terms
 from .namespaces import ONTOLOGY_IRI, PREFIXES
+from .sssom import file_name as mapping_set_name
+from .sssom import write_mapping_set
+from .unmapped import FILE_NAME as UNMAPPED
+from .unmapped import gaps
+from .unmapped import render as render_unmapped
 from .validation import Report, validate
 from .void import describe_dataset
 
@@ -75,9 +81,16 @@ class Release:
 
 
 def ontology_version(report: Report) -> str:
+    """The release version, owl:versionInfo of the ontology, whose owl:versionIRI must be the ontology IRI
+    and that version, so every release keeps its own version IRI."""
     version = report.content.ontology.value(URIRef(ONTOLOGY_IRI), OWL.versionInfo)
     if version is None:
         raise ValueError(f"ontology/myokg.ttl gives <{ONTOLOGY_IRI}> no owl:versionInfo: add one.")
+    expected = URIRef(f"{ONTOLOGY_IRI}/{version}")
+    version_iri = report.content.ontology.value(URIRef(ONTOLOGY_IRI), OWL.versionIRI)
+    if version_iri != expected:
+        raise ValueError(f"In ontology/myokg.ttl, owl:versionIRI <{version_iri}> does not match owl:versionInfo "
+                         f"\"{version}\": make it <{expected}>.")
     return str(version)
 
 
@@ -149,11 +162,17 @@ def _write_release(tree: SourceTree, folder: Path, version: str, echo) -> dict:
     shutil.copyfile(tree.ontology_file, dumps / f"myokg-ontology-{version}.ttl")
     shutil.copyfile(tree.shapes_file, dumps / f"myokg-shapes-{version}.ttl")
     (dumps / CONTEXT).write_text(jsonld.dumps(jsonld.context_document()), encoding="utf-8")
+    built = datetime.now(timezone.utc).replace(microsecond=0)
+
+    echo("Writing the SSSOM mapping set and the report of unmapped resources ...")
+    mapping_set = dumps / mapping_set_name(version)
+    write_mapping_set(store, read_terms(tree.uberon_terms), mapping_set, version=version, day=built.date())
+    (dumps / UNMAPPED).write_text(render_unmapped(gaps(store), version), encoding="utf-8")
 
     echo("Describing the dataset (VoID) ...")
-    built = datetime.now(timezone.utc).replace(microsecond=0)
     triples = _count_union(store)
-    void = describe_dataset(store, version=version, issued=built, triples=triples, dumps=data_dumps)
+    void = describe_dataset(store, version=version, issued=built, triples=triples, dumps=data_dumps,
+                            other_files=[_file_entry(mapping_set)])
     void.serialize(dumps / "void.ttl", format="turtle")
 
     entries = [_file_entry(p) for p in sorted(dumps.iterdir())]

@@ -11,11 +11,11 @@ from pyoxigraph import Store
 from rdflib import FOAF, OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 
 from .formats import GRAPH_FORMATS
-from .namespaces import BASE, DCAT, DCT, ID, MYOKG, ONTOLOGY_IRI, PREFIXES, VOID
+from .namespaces import BASE, DCAT, DCT, ID, MYOKG, ONTOLOGY_IRI, PREFIX_MAP, PREFIXES, VOID
 from .stats import coverage
 
 DATASET = URIRef(BASE + "dataset")
-SPDX = "http://spdx.org/rdf/terms#"
+SPDX = PREFIX_MAP["spdx"]
 CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
 IANA = "https://www.iana.org/assignments/media-types/"
 # The media type of each dump file, by its extension, from the formats the endpoint also speaks.
@@ -28,6 +28,8 @@ PUBLISHER = "The MyoKG team"
 KEYWORDS = ("anatomy", "skeletal muscle", "innervation", "myofascial trigger point", "referred pain")
 # Resources that show what the data is like: a muscle, its nerve, one of its trigger points, a region.
 EXAMPLES = ("gluteus-medius", "superior-gluteal-nerve", "gluteus-medius/tp1", "lateral-hip")
+# Files of a release that are not RDF dumps: their media type and the standard they conform to.
+OTHER_FILES = {".tsv": ("text/tab-separated-values", URIRef("https://w3id.org/sssom/"))}
 
 
 def _count(store: Store, query: str) -> int:
@@ -39,8 +41,10 @@ def _rows(store: Store, query: str):
     return [tuple(row) for row in store.query(query, use_default_graph_as_union=True)]
 
 
-def describe_dataset(store: Store, *, version: str, issued: datetime, triples: int, dumps: list[dict]) -> Graph:
-    """A VoID/DCAT graph for the release in ``store`` whose dump files are ``dumps`` (name, bytes, sha256)."""
+def describe_dataset(store: Store, *, version: str, issued: datetime, triples: int, dumps: list[dict],
+                     other_files: list[dict] = ()) -> Graph:
+    """A VoID/DCAT graph for the release in ``store`` whose dump files are ``dumps`` (name, bytes, sha256);
+    ``other_files`` (the SSSOM mapping set) are distributions of the dataset but not RDF dumps."""
     g = Graph()
     for prefix, namespace in PREFIXES.items():
         g.bind(prefix, namespace)
@@ -124,10 +128,11 @@ def describe_dataset(store: Store, *, version: str, issued: datetime, triples: i
             SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }}
                                                      FILTER STRSTARTS(STR(?s), "{ID}") }}"""))))
 
-    for entry in dumps:
+    for entry in [*dumps, *other_files]:
         url = URIRef(f"{BASE}downloads/{version}/{entry['name']}")
         stem, suffix = entry["name"].removesuffix(".gz"), "." + entry["name"].removesuffix(".gz").rsplit(".", 1)[-1]
-        g.add((d, VOID.dataDump, url))
+        if entry in dumps:
+            g.add((d, VOID.dataDump, url))
         dist = URIRef(f"{BASE}downloads/{version}/{entry['name']}#distribution")
         g.add((d, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
@@ -138,6 +143,10 @@ def describe_dataset(store: Store, *, version: str, issued: datetime, triples: i
         g.add((dist, DCAT.byteSize, Literal(entry["bytes"], datatype=XSD.nonNegativeInteger)))
         if suffix in MEDIA_TYPES:
             g.add((dist, DCAT.mediaType, URIRef(IANA + MEDIA_TYPES[suffix])))
+        elif suffix in OTHER_FILES:
+            media_type, standard = OTHER_FILES[suffix]
+            g.add((dist, DCAT.mediaType, URIRef(IANA + media_type)))
+            g.add((dist, DCT.conformsTo, standard))
         if stem != entry["name"]:
             g.add((dist, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
         checksum = BNode()

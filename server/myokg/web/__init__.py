@@ -30,11 +30,11 @@ def create_app(release: Release, *, workers: int | None = None, limits: Limits =
     app.extensions["myokg.search"] = SearchIndex.from_store(app.extensions["myokg"].store)
     app.extensions["myokg.queries"] = QueryPool(str(release.store_path), workers or 2 * (os.cpu_count() or 1), limits)
 
-    from . import browse, context, downloads, ontology, pages, resources, search, sparql, void
+    from . import browse, context, downloads, ontology, pages, prefixes, resources, search, sparql, void
     from .addresses import link
 
     app.jinja_env.globals["link"] = link
-    for blueprint in (pages, browse, resources, search, sparql, downloads, void, ontology, context):
+    for blueprint in (pages, browse, resources, search, sparql, downloads, void, ontology, context, prefixes):
         app.register_blueprint(blueprint.bp)
 
     @app.errorhandler(HTTPException)

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory, url_for
 from pyoxigraph import serialize
 
 from .. import negotiation, query_text
 from ..formats import GRAPH_FORMATS, RESULT_FORMATS, by_keyword, by_media_type, offers
-from ..namespaces import BASE, PREFIXES
+from ..namespaces import BASE, PREFIX_MAP
 from ..query_workers import Job, QueryFailed
 from ..service_description import describe
 from .addresses import public_base
@@ -183,8 +183,7 @@ def _service_description(ranges: list[negotiation.MediaRange]) -> Response:
     chosen_format = by_media_type(GRAPH_FORMATS, chosen)
     summary = current_app.extensions["myokg"]
     triples = describe(request.base_url, BASE + "dataset", summary.union_triples, summary.graph_triples)
-    body = serialize(triples, format=chosen_format.oxigraph, prefixes={"sd": "http://www.w3.org/ns/sparql-service-description#",
-                                                                       "void": PREFIXES["void"]})
+    body = serialize(triples, format=chosen_format.oxigraph, prefixes={"sd": PREFIX_MAP["sd"], "void": PREFIX_MAP["void"]})
     return Response(body, 200, {"Content-Type": chosen_format.content_type, "Vary": "Accept", **CORS})
 
 
@@ -217,6 +216,7 @@ def _html_ui(query: str | None) -> Response:
         "endpoint": request.base_url,
         "publicBase": BASE,
         "base": public_base(),
+        "prefixes": url_for("prefixes.prefix_map"),
         "query": query,
         "defaultQuery": DEFAULT_QUERY,
         "examples": [{"name": e.name, "title": e.title, "query": e.query} for e in examples],

@@ -1,7 +1,8 @@
 // The query UI: YASGUI (installed from npm) pointed at this endpoint. MyoKG adds its example queries,
 // keeps the address bar a shareable link to the current query, and offers the results for download in
 // every format the endpoint speaks. Nothing here calls any host but this one (the page's
-// Content-Security-Policy enforces it): no prefix.cc, no vocabulary autocompletion service.
+// Content-Security-Policy enforces it): no prefix.cc, no vocabulary autocompletion service; prefix
+// completion reads this server's own prefix map (/prefixes.json).
 (function () {
   "use strict";
   const config = JSON.parse(document.getElementById("query-ui-config").textContent);
@@ -15,7 +16,8 @@
     copyEndpointOnNewTab: false,
     persistenceId: null,
     populateFromUrl: false,
-    yasqe: { value: config.query || config.defaultQuery, autocompleters: ["prefixes", "variables"] },
+    yasqe: { value: config.query || config.defaultQuery, autocompleters: ["prefixes", "variables"],
+             prefixCcApi: config.prefixes },
   });
   const tab = yasgui.getTab();
   tab.setQuery(config.query || config.defaultQuery);
