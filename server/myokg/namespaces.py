@@ -48,6 +48,7 @@ PREFIX_MAP = {
     **OBO_PREFIXES,
     "shapes": BASE + "shapes#",
     "vann": "http://purl.org/vocab/vann/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
     "spdx": "http://spdx.org/rdf/terms#",
     "sd": "http://www.w3.org/ns/sparql-service-description#",
     "semapv": "https://w3id.org/semapv/vocab/",
