@@ -7,6 +7,7 @@ import os
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
+from ..body_map import BodyMap, RegionTree
 from ..examples import Example
 from ..query_workers import Limits, QueryPool
 from ..release import Release
@@ -26,15 +27,18 @@ def create_app(release: Release, *, workers: int | None = None, limits: Limits =
     app.config["MYOKG_BASE_IRI"] = _with_slash(base_iri) if base_iri else None
     app.extensions["myokg"] = ReleaseStore(release)
     app.extensions["myokg.examples"] = list(examples)
+    app.extensions["myokg.body_map"] = BodyMap(RegionTree.from_store(app.extensions["myokg"]))
     app.extensions["myokg.queries"] = QueryPool(str(release.store_path), workers or 2 * (os.cpu_count() or 1), limits)
 
-    from . import pages, sparql
+    from . import pages, pain_guide, sparql
 
     from .addresses import link
 
     app.jinja_env.globals["link"] = link
+    app.jinja_env.globals["body_map"] = pain_guide.body_map
     app.register_blueprint(pages.bp)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(pain_guide.bp)
 
     @app.errorhandler(HTTPException)
     def plain_error(error: HTTPException):
