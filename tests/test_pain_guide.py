@@ -145,9 +145,10 @@ def test_answer_page_lists_trigger_points_with_their_zone_and_links(client):
     assert selected and {e.get("data-region") for e in selected} == {"sacral-region"}
 
 
-def test_region_by_public_iri_or_this_servers_address(client):
+def test_region_by_public_iri_this_servers_address_or_label(client):
     by_slug = client.get("/pain.json?region=sacral-region").get_json()
     assert client.get(f"/pain.json?region={ID}sacral-region").get_json() == by_slug
+    assert client.get("/pain.json", query_string={"region": "Sacral Region"}).get_json() == by_slug
     local = client.get("/pain.json?region=http://myokg.test/id/sacral-region", base_url="http://myokg.test/")
     assert local.status_code == 200 and local.get_json()["region"]["iri"] == str(ID["sacral-region"])
 

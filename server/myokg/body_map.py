@@ -175,12 +175,12 @@ class BodyMap:
         for iri in tree.regions:
             position[iri] = min((first_seen[d] for d in tree.descendants(iri) if d in first_seen),
                                 default=len(first_seen))
-        self._paint_order: list[str] = []
+        self.paint_order: list[str] = []
         self._walk(sorted(tree.roots, key=position.get), position)
 
     def _walk(self, regions: list[str], position: dict[str, int]) -> None:
         for iri in regions:
-            self._paint_order.append(iri)
+            self.paint_order.append(iri)
             self._walk(sorted(self.tree.children[iri], key=position.get), position)
 
     def drawn_views(self, iri: str) -> list[str]:
@@ -287,7 +287,7 @@ class _Painter:
         outline = [self.element(s, view, 'fill="#f6e7db" stroke="#8c6f5d" stroke-width="2.4" vector-effect="non-scaling-stroke"') for s in view.outline]
         outline += [self.element(s, view, 'fill="#f6e7db"') for s in view.outline]
         parts = [Markup('<g class="outline" aria-hidden="true">'), *outline, Markup("</g>")]
-        for iri in self.body_map._paint_order:
+        for iri in self.body_map.paint_order:
             for shape in view.shapes.get(iri, []):
                 parts.append(self.region(iri, shape, view))
         for name, transform, both_sides in view.embeds:

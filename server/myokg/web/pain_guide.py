@@ -112,12 +112,13 @@ def _guide_url(region: str, json: bool = False) -> str:
 
 
 def _resolve(value: str) -> str | None:
-    """The region IRI a ``region=`` value names: a slug, its public IRI, or its address on this server."""
-    regions = current_app.extensions["myokg.body_map"].tree.regions
+    """The region IRI a ``region=`` value names: a slug, its public IRI, its address on this server, or
+    its label."""
+    tree = current_app.extensions["myokg.body_map"].tree
     for prefix in (str(ID), public_base() + "id/", ""):
-        if value.startswith(prefix) and str(ID) + value[len(prefix):] in regions:
+        if value.startswith(prefix) and str(ID) + value[len(prefix):] in tree.regions:
             return str(ID) + value[len(prefix):]
-    return None
+    return next((iri for iri, region in tree.regions.items() if region.label.casefold() == value.casefold()), None)
 
 
 def _close_matches(value: str) -> list[str]:
