@@ -171,3 +171,29 @@ def test_jinja_global_renders_with_labels_from_the_store_loaded_once(release, mo
         assert painted(root) == {"heel": {"essential"}}
     finally:
         app.extensions["myokg.queries"].close()
+
+
+def test_mistakes_in_the_shapes_file_are_reported(tmp_path):
+    views = '[views.front]\ncaption = "Front"\nsize = [200, 430]\n'
+    wrong_view = tmp_path / "wrong-view.toml"
+    wrong_view.write_text(views + '[regions.heel]\nsole = [{ ellipse = [1, 2, 3, 4] }]\n')
+    with pytest.raises(ValueError, match="region heel: no view called 'sole'"):
+        load_drawing(wrong_view)
+    wrong_shape = tmp_path / "wrong-shape.toml"
+    wrong_shape.write_text(views + '[regions.heel]\nfront = [{ circle = [1, 2, 3] }]\n')
+    with pytest.raises(ValueError, match=r"region heel: a shape needs poly, ellipse or half, got \['circle'\]"):
+        load_drawing(wrong_shape)
+
+
+def test_symmetric_shapes_are_mirrored_about_the_axis(tmp_path):
+    path = tmp_path / "shapes.toml"
+    path.write_text('[views.front]\ncaption = "Front"\nsize = [200, 430]\noutline = [{ half = "100,0 90,10 100,20" }]\n'
+                    '[regions.heel]\nfront = [{ poly = "10,10 20,10 20,20", both_sides = true }]\n')
+    front = load_drawing(path).views["front"]
+    assert front.outline[0].geometry == (("points", "100,0 90,10 100,20 110,10"),)
+    (heel,) = front.shapes[str(ID["heel"])]
+    assert heel.both_sides
+    tree = RegionTree([Region(str(ID["heel"]), "heel", None)])
+    root = parse(BodyMap(tree, load_drawing(path)).render({str(ID["heel"]): "essential"}))
+    drawn = shapes_of(root, "heel")
+    assert [e.get("transform") for e in drawn] == [None, "translate(200 0) scale(-1 1)"]

@@ -137,7 +137,7 @@ def _shape(spec: dict, axis: float, where: str) -> Shape:
         return Shape("ellipse", (("cx", _number(cx)), ("cy", _number(cy)), ("rx", _number(rx)), ("ry", _number(ry))), both)
     if "half" in spec:
         points = [tuple(float(n) for n in p.split(",")) for p in spec["half"].split()]
-        mirrored = [(2 * axis - x, y) for x, y in reversed(points)]
+        mirrored = [(2 * axis - x, y) for x, y in reversed(points) if x != axis]
         return Shape("polygon", (("points", " ".join(f"{_number(x)},{_number(y)}" for x, y in points + mirrored)),), both)
     raise ValueError(f"{SHAPES_FILE.name}, {where}: a shape needs poly, ellipse or half, got {sorted(spec)}")
 
