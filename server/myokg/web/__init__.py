@@ -7,6 +7,7 @@ import os
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
+from ..body_map import BodyMap, RegionTree
 from ..examples import Example
 from ..query_workers import Limits, QueryPool
 from ..release import Release
@@ -28,13 +29,16 @@ def create_app(release: Release, *, workers: int | None = None, limits: Limits =
     app.extensions["myokg"] = ReleaseStore(release)
     app.extensions["myokg.examples"] = list(examples)
     app.extensions["myokg.search"] = SearchIndex.from_store(app.extensions["myokg"].store)
+    app.extensions["myokg.body_map"] = BodyMap(RegionTree.from_store(app.extensions["myokg"]))
     app.extensions["myokg.queries"] = QueryPool(str(release.store_path), workers or 2 * (os.cpu_count() or 1), limits)
 
-    from . import browse, context, downloads, ontology, pages, prefixes, resources, search, sparql, void
+    from . import browse, context, downloads, ontology, pages, pain_guide, prefixes, resources, search, sparql, void
     from .addresses import link
 
     app.jinja_env.globals["link"] = link
-    for blueprint in (pages, browse, resources, search, sparql, downloads, void, ontology, context, prefixes):
+    app.jinja_env.globals["body_map"] = pain_guide.body_map
+    for blueprint in (pages, browse, resources, pain_guide, search, sparql, downloads, void, ontology, context,
+                      prefixes):
         app.register_blueprint(blueprint.bp)
 
     @app.errorhandler(HTTPException)
