@@ -146,14 +146,15 @@ def endpoint():
         if request.method == "GET" and _wants_html(ranges):
             return _html_ui(query)
         job = _job(query, params, ranges)
-        content_type, chunks = current_app.extensions["myokg.queries"].run(job)
+        answer = current_app.extensions["myokg.queries"].run(job)
     except BadRequest as error:
         return _text(error.status, error.message)
     except query_text.Refusal as refusal:
         return _text(refusal.status, refusal.message)
     except QueryFailed as failure:
         return _text(failure.status, failure.message)
-    return Response(chunks, 200, {"Content-Type": content_type, "Vary": "Accept", **CORS})
+    return Response(answer.chunks, 200, {"Content-Type": answer.content_type, "Content-Length": str(answer.length),
+                                         "Vary": "Accept", **CORS})
 
 
 @bp.route("/sparql", methods=["PUT", "DELETE", "PATCH"], provide_automatic_options=False)
