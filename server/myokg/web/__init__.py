@@ -35,6 +35,7 @@ def create_app(release: Release, *, workers: int | None = None, limits: Limits =
     app.jinja_env.globals["link"] = link
     app.register_blueprint(pages.bp)
     app.register_blueprint(sparql.bp)
+    app.wsgi_app = sparql.QueryFastPath(app)
 
     @app.errorhandler(HTTPException)
     def plain_error(error: HTTPException):
