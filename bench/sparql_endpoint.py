@@ -1,7 +1,7 @@
 """SPARQL endpoint throughput and latency: MyoKG against Oxigraph's own server and rdflib-endpoint, same data.
 
 Each dataset (the real data, and the ~1M-triple scaled data of bench/scale_data.py) is served by:
-- MyoKG: `myokg serve --release ROOT` (waitress + Flask, queries in pyoxigraph worker processes), union
+- MyoKG: `myokg serve --release ROOT` (granian + Flask, queries in pyoxigraph worker processes), union
   default graph as published;
 - Oxigraph: `oxigraph serve-read-only --union-default-graph` on a store made by `oxigraph load` from the
   release's N-Quads dump (myokg-<version>.nq), the goal to reach. It runs without `--timeout-s`: in
@@ -238,7 +238,8 @@ def servers_for(name: str, release_root: Path, work: Path, args) -> list[Server]
                        stdout=subprocess.DEVNULL)
         print(f"  loaded in {time.perf_counter() - start:.0f} s", flush=True)
     myokg = [str(BIN / "myokg"), "serve", "--release", str(release_root), "--port", "{port}",
-             "--threads", str(args.myokg_threads), "--query-timeout", "30"]
+             "--threads", str(args.myokg_threads), "--query-timeout", "30", "--server", args.myokg_server,
+             "--processes", str(args.myokg_processes)]
     if args.myokg_workers:
         myokg += ["--workers", str(args.myokg_workers)]
     every = {
@@ -302,7 +303,7 @@ def serve_rdflib(dump: str, port: int) -> None:
 def versions() -> dict[str, str]:
     from importlib.metadata import version
 
-    found = {p: version(p) for p in ("myokg", "pyoxigraph", "oxigraph", "flask", "waitress", "rdflib",
+    found = {p: version(p) for p in ("myokg", "pyoxigraph", "oxigraph", "flask", "granian", "waitress", "rdflib",
                                      "rdflib-endpoint", "uvicorn", "fastapi")}
     found["wrk"] = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("[")[0].strip()
     found["python"] = sys.version.split()[0]
@@ -355,7 +356,9 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10, help="seconds per wrk run")
     parser.add_argument("--rounds", type=int, default=1, help="runs per measurement (not rdflib); the best is kept")
     parser.add_argument("--myokg-threads", type=int, default=8, help="myokg serve --threads")
-    parser.add_argument("--myokg-workers", type=int, help="myokg serve --workers [default: one per core]")
+    parser.add_argument("--myokg-workers", type=int, help="myokg serve --workers [default: its own]")
+    parser.add_argument("--myokg-server", default="granian", choices=["granian", "waitress"], help="myokg serve --server")
+    parser.add_argument("--myokg-processes", type=int, default=1, help="myokg serve --processes")
     parser.add_argument("--rdflib-timeout", type=float, default=10, help="per-request timeout for rdflib-endpoint")
     parser.add_argument("--rdflib-max-requests", type=int, default=20, help="responses per rdflib-endpoint run")
     parser.add_argument("--rdflib-concurrency", type=int, nargs="+",

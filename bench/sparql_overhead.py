@@ -6,12 +6,14 @@ each, drives each with the same `wrk` client, and prints requests/s, p50/p99 and
 milliseconds per request (all its processes), so the cost of each layer is the difference between rows:
 
   oxigraph          Oxigraph's own server (Rust), the goal
-  waitress-bare     waitress + a bare WSGI callable returning a fixed 3-row JSON body (no Flask, no query)
-  waitress-flask    waitress + a Flask route returning that body
-  flask-inproc      waitress + Flask + pyoxigraph query and JSON serialization in the web thread
-  flask-pool        waitress + Flask + myokg's QueryPool (worker process, socket IPC), no MyoKG request logic
+  waitress-bare     the server (--server: waitress or granian) + a bare WSGI callable returning a fixed 3-row
+                    JSON body (no Flask, no query); the name stays from when waitress was the only server
+  waitress-flask    the server + a Flask route returning that body
+  flask-inproc      the server + Flask + pyoxigraph query and JSON serialization in the web thread
+  flask-pool        the server + Flask + myokg's QueryPool (worker process, socket IPC), no MyoKG request logic
   flask-pool-alt    as flask-pool with a modified copy of query_workers.py (--alt-pool FILE), to try a change
-  myokg             `myokg serve`, the real app (protocol parsing, SERVICE/update scan, negotiation, pool)
+  myokg             `myokg serve --server S`, the real app (protocol parsing, SERVICE/update scan, negotiation,
+                    pool; query requests skip Flask's dispatch)
 
 The variants are small WSGI apps written by this script into a temporary folder; nothing of server/ is
 changed. Same setup as bench/sparql_endpoint.py; run:
@@ -182,7 +184,8 @@ def main() -> None:
                                       "127.0.0.1:{port}", "--union-default-graph"], "/query")
         elif variant == "myokg":
             server = Server(variant, [sys.executable, "-c", MYOKG, "serve", "--release", str(args.release), "--port", "{port}",
-                                      "--threads", str(args.threads), "--workers", str(args.workers)], "/sparql")
+                                      "--threads", str(args.threads), "--workers", str(args.workers),
+                                      "--server", args.server, "--processes", str(args.processes)], "/sparql")
         else:
             server = Server(variant, [sys.executable, str(folder / "variant_app.py"), variant,
                                       str(release.store_path), "{port}", str(args.threads), str(args.workers)],

@@ -201,3 +201,18 @@ def test_workers_do_not_outlive_the_server(release_root):
             threading.Event().wait(0.1)
         else:
             pytest.fail(f"worker {pid} still runs after the server stopped")
+
+
+@pytest.mark.parametrize("options", [("--server", "waitress"), ("--processes", "2")])
+def test_either_server_and_several_processes_answer_queries(release_root, options):
+    with running_server(release_root, *options) as (base, process):
+        request = urllib.request.Request(query_url(base, NERVES), headers={"Accept": "text/csv"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            body = response.read()
+            assert int(response.headers["Content-Length"]) == len(body) and GMED.encode() in body
+        if options[0] == "--processes":  # two server processes, each with its own two query workers
+            for _ in range(100):
+                if len(worker_pids(process)) == 4:
+                    break
+                threading.Event().wait(0.1)
+            assert len(worker_pids(process)) == 4
