@@ -1,7 +1,7 @@
 """SPARQL endpoint throughput and latency: MyoKG against Oxigraph's own server and rdflib-endpoint, same data.
 
 Each dataset (the real data, and the ~1M-triple scaled data of bench/scale_data.py) is served by:
-- MyoKG: `myokg serve --release ROOT` (waitress + Flask, queries in pyoxigraph worker processes), union
+- MyoKG: `myokg serve --release ROOT` (granian + Flask, queries in pyoxigraph worker processes), union
   default graph as published;
 - Oxigraph: `oxigraph serve-read-only --union-default-graph` on a store made by `oxigraph load` from the
   release's N-Quads dump (myokg-<version>.nq), the goal to reach. It runs without `--timeout-s`: in
@@ -37,6 +37,7 @@ Run (as for bench/RESULTS-sparql.md; MyoKG tuned to 8 threads, 4 workers on 2 co
         --duration 15 --myokg-threads 8 --myokg-workers 4 --rdflib-timeout 30 --rdflib-max-requests 20 \
         --rdflib-concurrency 1 --json /tmp/bench/results-scaled.json
     .venv-bench/bin/python bench/sparql_endpoint.py --report /tmp/bench/results-*.json   # markdown tables
+    .venv-bench/bin/python bench/sparql_endpoint.py --medians run1.json run2.json run3.json   # over repeated runs
 Progress and one line per measurement are printed as they come, then the ratios.
 """
 
@@ -238,7 +239,8 @@ def servers_for(name: str, release_root: Path, work: Path, args) -> list[Server]
                        stdout=subprocess.DEVNULL)
         print(f"  loaded in {time.perf_counter() - start:.0f} s", flush=True)
     myokg = [str(BIN / "myokg"), "serve", "--release", str(release_root), "--port", "{port}",
-             "--threads", str(args.myokg_threads), "--query-timeout", "30"]
+             "--threads", str(args.myokg_threads), "--query-timeout", "30", "--server", args.myokg_server,
+             "--processes", str(args.myokg_processes)]
     if args.myokg_workers:
         myokg += ["--workers", str(args.myokg_workers)]
     every = {
@@ -302,7 +304,7 @@ def serve_rdflib(dump: str, port: int) -> None:
 def versions() -> dict[str, str]:
     from importlib.metadata import version
 
-    found = {p: version(p) for p in ("myokg", "pyoxigraph", "oxigraph", "flask", "waitress", "rdflib",
+    found = {p: version(p) for p in ("myokg", "pyoxigraph", "oxigraph", "flask", "granian", "waitress", "rdflib",
                                      "rdflib-endpoint", "uvicorn", "fastapi")}
     found["wrk"] = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("[")[0].strip()
     found["python"] = sys.version.split()[0]
@@ -340,11 +342,42 @@ def report(paths: list[str]) -> None:
         print(f"| {dataset} | {workload} | {connections} | {thr} | {p99} | {vs} |")
 
 
+def medians(paths: list[str]) -> None:
+    """Markdown table over repeated runs (--json files of the same measurements): per cell, the medians of
+    MyoKG's and Oxigraph's figures, and the ratio of each run beside their median."""
+    import statistics
+
+    cells: dict[tuple, dict[str, list[dict]]] = {}
+    for path in paths:
+        for r in json.loads(Path(path).read_text())["results"]:
+            cells.setdefault((r["dataset"], r["workload"], r["connections"]), {}).setdefault(r["server"], []).append(r)
+    print("| data | workload | conc | MyoKG req/s | Oxigraph req/s | MyoKG p99 ms | Oxigraph p99 ms | MyoKG CPU ms/req "
+          "| Oxigraph CPU ms/req | req/s ratio, median (each run) | p99 ratio, median (each run) | load |")
+    print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    for (dataset, workload, connections), by in cells.items():
+        mine, oxi = by["myokg"], by["oxigraph"]
+
+        def median(runs, figure):
+            return statistics.median(figure(r) for r in runs)
+
+        thr = [a["rps"] / b["rps"] for a, b in zip(mine, oxi) if b["rps"]]
+        p99 = [a["p99_us"] / b["p99_us"] for a, b in zip(mine, oxi) if b["p99_us"]]
+        each = ", ".join
+        print(f"| {dataset} | {workload} | {connections} | {median(mine, lambda r: r['rps']):.0f} | "
+              f"{median(oxi, lambda r: r['rps']):.0f} | {median(mine, lambda r: r['p99_us'] / 1000):.1f} | "
+              f"{median(oxi, lambda r: r['p99_us'] / 1000):.1f} | {median(mine, lambda r: r['cpu_ms_per_request']):.2f} | "
+              f"{median(oxi, lambda r: r['cpu_ms_per_request']):.2f} | **{statistics.median(thr):.2f}** "
+              f"({each(f'{x:.2f}' for x in thr)}) | **{statistics.median(p99):.2f}** ({each(f'{x:.2f}' for x in p99)}) | "
+              f"{median(mine + oxi, lambda r: r['loadavg_before']):.0f} |")
+
+
 def main() -> None:
     if len(sys.argv) == 4 and sys.argv[1] == "--serve-rdflib":
         return serve_rdflib(sys.argv[2], int(sys.argv[3]))
     if len(sys.argv) > 2 and sys.argv[1] == "--report":
         return report(sys.argv[2:])
+    if len(sys.argv) > 2 and sys.argv[1] == "--medians":
+        return medians(sys.argv[2:])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real", type=Path, help="release root of the real data (myokg build --out)")
     parser.add_argument("--scaled", type=Path, help="release root of the scaled data (bench/scale_data.py)")
@@ -355,7 +388,9 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10, help="seconds per wrk run")
     parser.add_argument("--rounds", type=int, default=1, help="runs per measurement (not rdflib); the best is kept")
     parser.add_argument("--myokg-threads", type=int, default=8, help="myokg serve --threads")
-    parser.add_argument("--myokg-workers", type=int, help="myokg serve --workers [default: one per core]")
+    parser.add_argument("--myokg-workers", type=int, help="myokg serve --workers [default: its own]")
+    parser.add_argument("--myokg-server", default="granian", choices=["granian", "waitress"], help="myokg serve --server")
+    parser.add_argument("--myokg-processes", type=int, default=1, help="myokg serve --processes")
     parser.add_argument("--rdflib-timeout", type=float, default=10, help="per-request timeout for rdflib-endpoint")
     parser.add_argument("--rdflib-max-requests", type=int, default=20, help="responses per rdflib-endpoint run")
     parser.add_argument("--rdflib-concurrency", type=int, nargs="+",

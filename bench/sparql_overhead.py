@@ -6,12 +6,14 @@ each, drives each with the same `wrk` client, and prints requests/s, p50/p99 and
 milliseconds per request (all its processes), so the cost of each layer is the difference between rows:
 
   oxigraph          Oxigraph's own server (Rust), the goal
-  waitress-bare     waitress + a bare WSGI callable returning a fixed 3-row JSON body (no Flask, no query)
-  waitress-flask    waitress + a Flask route returning that body
-  flask-inproc      waitress + Flask + pyoxigraph query and JSON serialization in the web thread
-  flask-pool        waitress + Flask + myokg's QueryPool (worker process, socket IPC), no MyoKG request logic
+  waitress-bare     the server (--server: waitress or granian) + a bare WSGI callable returning a fixed 3-row
+                    JSON body (no Flask, no query); the name stays from when waitress was the only server
+  waitress-flask    the server + a Flask route returning that body
+  flask-inproc      the server + Flask + pyoxigraph query and JSON serialization in the web thread
+  flask-pool        the server + Flask + myokg's QueryPool (worker process, socket IPC), no MyoKG request logic
   flask-pool-alt    as flask-pool with a modified copy of query_workers.py (--alt-pool FILE), to try a change
-  myokg             `myokg serve`, the real app (protocol parsing, SERVICE/update scan, negotiation, pool)
+  myokg             `myokg serve --server S`, the real app (protocol parsing, SERVICE/update scan, negotiation,
+                    pool; query requests skip Flask's dispatch)
 
 The variants are small WSGI apps written by this script into a temporary folder; nothing of server/ is
 changed. Same setup as bench/sparql_endpoint.py; run:
@@ -34,27 +36,29 @@ from sparql_endpoint import BIN, QUERIES, Server, run_wrk  # noqa: E402
 
 APP = textwrap.dedent('''
     import io, json, os, sys
-    import waitress
     from pyoxigraph import QueryResultsFormat, Store
     variant, store_path, port, threads, workers = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-    store = Store.read_only(store_path)
+    server, processes = os.environ.get("BENCH_SERVER", "waitress"), int(os.environ.get("BENCH_PROCESSES", "1"))
     if os.environ.get("BENCH_SWITCH_INTERVAL"):
         sys.setswitchinterval(float(os.environ["BENCH_SWITCH_INTERVAL"]))
-
-    def run(query):
-        out = io.BytesIO()
-        store.query(query, use_default_graph_as_union=True).serialize(out, QueryResultsFormat.JSON)
-        return out.getvalue()
-
-    FIXED = run(open(os.environ["BENCH_LOOKUP"]).read())
     JSON = "application/sparql-results+json"
 
-    if variant == "waitress-bare":
-        def app(environ, start_response):
-            environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-            start_response("200 OK", [("Content-Type", JSON), ("Content-Length", str(len(FIXED)))])
-            return [FIXED]
-    else:
+    def make(_target=None):
+        """The variant's WSGI app; built in each server process (the store and pool are per process)."""
+        store = Store.read_only(store_path)
+
+        def run(query):
+            out = io.BytesIO()
+            store.query(query, use_default_graph_as_union=True).serialize(out, QueryResultsFormat.JSON)
+            return out.getvalue()
+
+        FIXED = run(open(os.environ["BENCH_LOOKUP"]).read())
+        if variant == "waitress-bare":
+            def app(environ, start_response):
+                environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+                start_response("200 OK", [("Content-Type", JSON), ("Content-Length", str(len(FIXED)))])
+                return [FIXED]
+            return app
         from flask import Flask, Response, request
         app = Flask(__name__)
         if variant == "waitress-flask":
@@ -77,9 +81,18 @@ APP = textwrap.dedent('''
             @app.post("/sparql")
             def sparql():
                 job = Job(request.get_data().decode(), True, None, None, JSON, None)
-                content_type, chunks = pool.run(job)
-                return Response(chunks, 200, {"Content-Type": content_type})
-    waitress.serve(app, host="127.0.0.1", port=port, threads=threads, ident="bench", _quiet=True)
+                answer = pool.run(job)
+                return Response(answer.chunks, 200, {"Content-Type": answer.content_type,
+                                                     "Content-Length": str(answer.length)})
+        return app
+
+    if server == "waitress":
+        import waitress
+        waitress.serve(make(), host="127.0.0.1", port=port, threads=threads, ident="bench", _quiet=True)
+    else:
+        from granian import Granian
+        Granian("variant_app:app", address="127.0.0.1", port=port, interface="wsgi", workers=processes,
+                blocking_threads=threads, log_enabled=False).serve(target_loader=make)
 ''')
 
 # `myokg serve`, with the switch interval of --switch-interval if given
@@ -108,7 +121,7 @@ def pool_round_trip(store_path: str, query: str, workers: int, count: int = 2000
     job = Job(query, True, None, None, "application/sparql-results+json", None)
 
     def pooled():
-        return b"".join(pool.run(job)[1])
+        return b"".join(pool.run(job).chunks)
 
     try:
         for name, call in (("in-process", inproc), ("QueryPool", pooled)):
@@ -129,7 +142,10 @@ def main() -> None:
     parser.add_argument("--variants", nargs="+", default=VARIANTS, choices=VARIANTS)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4])
     parser.add_argument("--duration", type=float, default=8)
-    parser.add_argument("--threads", type=int, default=8, help="waitress threads")
+    parser.add_argument("--threads", type=int, default=8, help="HTTP threads (per process)")
+    parser.add_argument("--server", choices=["waitress", "granian"], default="waitress",
+                        help="the HTTP server of the Python stacks (and of myokg serve --server)")
+    parser.add_argument("--processes", type=int, default=1, help="HTTP server processes (granian only)")
     parser.add_argument("--workers", type=int, default=2, help="query worker processes (flask-pool, myokg)")
     parser.add_argument("--query", default="lookup-label.rq", help="a file in bench/queries/")
     parser.add_argument("--work", type=Path, default=Path("/tmp/bench/work"))
@@ -142,6 +158,7 @@ def main() -> None:
     from myokg.release import current_release
 
     release = current_release(args.release)
+    args.work.mkdir(parents=True, exist_ok=True)
     store = args.work / f"oxigraph-overhead-{release.path.name}-{release.manifest['triples']}"
     if not store.exists():
         import subprocess
@@ -150,13 +167,14 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="sparql-overhead-"))
     (folder / "variant_app.py").write_text(APP)
     os.environ["BENCH_LOOKUP"] = str(QUERIES / args.query)
+    os.environ["BENCH_SERVER"], os.environ["BENCH_PROCESSES"] = args.server, str(args.processes)
     if args.switch_interval:
         os.environ["BENCH_SWITCH_INTERVAL"] = str(args.switch_interval)
     if args.alt_pool:
         os.environ["BENCH_ALT_POOL"] = str(args.alt_pool.resolve())
     elif "flask-pool-alt" in args.variants:
         args.variants.remove("flask-pool-alt")
-    print(f"{args.query} on {release.path} ({release.manifest['triples']} triples), {args.threads} threads, "
+    print(f"{args.query} on {release.path} ({release.manifest['triples']} triples), {args.server} x {args.processes}, {args.threads} threads, "
           f"{args.workers} workers, switch interval {args.switch_interval or 0.005} s, {os.getloadavg()[0]:.1f} load")
     pool_round_trip(str(release.store_path), (QUERIES / args.query).read_text(), args.workers)
     print(f"{'variant':15} {'conc':>4} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'cpu ms/req':>10}", flush=True)
@@ -166,7 +184,8 @@ def main() -> None:
                                       "127.0.0.1:{port}", "--union-default-graph"], "/query")
         elif variant == "myokg":
             server = Server(variant, [sys.executable, "-c", MYOKG, "serve", "--release", str(args.release), "--port", "{port}",
-                                      "--threads", str(args.threads), "--workers", str(args.workers)], "/sparql")
+                                      "--threads", str(args.threads), "--workers", str(args.workers),
+                                      "--server", args.server, "--processes", str(args.processes)], "/sparql")
         else:
             server = Server(variant, [sys.executable, str(folder / "variant_app.py"), variant,
                                       str(release.store_path), "{port}", str(args.threads), str(args.workers)],

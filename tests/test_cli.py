@@ -117,3 +117,9 @@ def test_build_without_an_ontology_version_says_how_to_fix_it(tree_copy, tmp_pat
     assert "The build failed and nothing was changed" in result.output
     assert "no owl:versionInfo: add one" in result.output
     assert not (tmp_path / "out" / "current").exists()
+
+
+def test_serve_refuses_several_waitress_processes(release_root):
+    result = run("serve", "--release", str(release_root), "--server", "waitress", "--processes", "2")
+    assert result.exit_code == 2
+    assert "waitress runs in one process; use --server granian for several." in result.output

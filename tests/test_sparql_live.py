@@ -56,9 +56,24 @@ def query_url(base: str, query: str) -> str:
 
 
 def worker_pids(server_process) -> set[int]:
-    children = f"/proc/{server_process.pid}/task/{server_process.pid}/children"
-    with open(children) as f:
-        return {int(pid) for pid in f.read().split()}
+    """The query workers among the server's descendants (they sit under granian's server process)."""
+    found, todo = set(), [server_process.pid]
+    while todo:
+        pid = todo.pop()
+        try:
+            with open(f"/proc/{pid}/task/{pid}/children") as f:
+                children = [int(child) for child in f.read().split()]
+        except FileNotFoundError:
+            continue
+        todo += children
+        for child in children:
+            try:
+                with open(f"/proc/{child}/cmdline", "rb") as f:
+                    if b"myokg.query_workers" in f.read():
+                        found.add(child)
+            except FileNotFoundError:
+                pass
+    return found
 
 
 def test_sparqlwrapper_select_ask_and_construct(server):
@@ -130,16 +145,33 @@ def test_a_query_needing_too_much_memory_is_stopped(server):
     assert fetch(query_url(base, NERVES))[0] == 200
 
 
-def test_a_result_too_large_ends_short_and_the_server_goes_on(server):
-    """Past its first chunk a result is already streaming with status 200; going over the limit then cuts
-    the response short, which every HTTP client reports as an incomplete read."""
+def test_a_result_too_large_is_refused_before_any_byte_and_the_server_goes_on(server):
+    """The worker serializes the whole result before answering, so one over the limit gets a status."""
     base, _ = server
-    with urllib.request.urlopen(query_url(base, LARGE), timeout=60) as response:
-        assert response.status == 200
-        with pytest.raises(http.client.IncompleteRead) as cut:
-            response.read()
-    assert len(cut.value.partial) <= 1_000_000
+    status, body = fetch(query_url(base, LARGE))
+    assert status == 422 and "larger than this endpoint's limit of 1 MB" in body
     assert fetch(query_url(base, NERVES))[0] == 200
+
+
+def test_a_result_cut_short_is_shorter_than_its_length(release_root):
+    """A result is sent with its length; if its worker dies while it streams, the stream ends short of it
+    (an HTTP client then reports an incomplete read) and a fresh worker takes its place."""
+    pool = QueryPool(str(release_root / "current" / "store"), 1, Limits(10, 2**30, 10_000_000))
+    try:
+        answer = pool.run(Job("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 30000", True, None, None, "text/csv", None))
+        received = bytearray(next(answer.chunks))
+        with open(f"/proc/{os.getpid()}/task/{os.getpid()}/children") as f:
+            ours = [int(pid) for pid in f.read().split()
+                    if b"myokg.query_workers" in open(f"/proc/{pid}/cmdline", "rb").read()]
+        assert len(ours) == 1
+        os.kill(ours[0], 9)
+        with pytest.raises(QueryFailed):
+            for chunk in answer.chunks:
+                received += chunk
+        assert 0 < len(received) < answer.length
+        assert GMED in b"".join(pool.run(Job(NERVES, True, None, None, "text/csv", None)).chunks).decode()
+    finally:
+        pool.close()
 
 
 def test_a_small_result_limit_is_reported_with_a_status(release_root):
@@ -169,3 +201,18 @@ def test_workers_do_not_outlive_the_server(release_root):
             threading.Event().wait(0.1)
         else:
             pytest.fail(f"worker {pid} still runs after the server stopped")
+
+
+@pytest.mark.parametrize("options", [("--server", "waitress"), ("--processes", "2")])
+def test_either_server_and_several_processes_answer_queries(release_root, options):
+    with running_server(release_root, *options) as (base, process):
+        request = urllib.request.Request(query_url(base, NERVES), headers={"Accept": "text/csv"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            body = response.read()
+            assert int(response.headers["Content-Length"]) == len(body) and GMED.encode() in body
+        if options[0] == "--processes":  # two server processes, each with its own two query workers
+            for _ in range(100):
+                if len(worker_pids(process)) == 4:
+                    break
+                threading.Event().wait(0.1)
+            assert len(worker_pids(process)) == 4

@@ -161,9 +161,16 @@ def agreement_command(source: Path | None, release_root: Path | None) -> None:
 @click.option("--base-iri", metavar="URL", callback=lambda _ctx, _param, value: _check_base_iri(value),
               help="Public base that links point to, e.g. https://w3id.org/myokg/ behind w3id.org "
                    "[default: the host each request came to].")
+@click.option("--server", "http_server", type=click.Choice(["granian", "waitress"]), default="granian",
+              show_default=True, help="HTTP server: granian (Rust; fast under concurrent connections) or waitress "
+                                      "(pure Python).")
+@click.option("--processes", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="HTTP server processes (granian only), each with its own store handle and query workers.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
-              help="Threads answering HTTP requests.")
-@click.option("--workers", type=click.IntRange(1, 256), help="Processes running SPARQL queries [default: two per core].")
+              help="Threads answering HTTP requests, per process.")
+@click.option("--workers", type=click.IntRange(1, 256),
+              help="Processes running SPARQL queries, per HTTP process [default: two per core, at least two "
+                   "per HTTP process].")
 @click.option("--query-timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 86400),
               help="Seconds a SPARQL query may run before it is stopped.")
 @click.option("--query-memory", default=2048, show_default=True, type=click.IntRange(256, 1 << 20),
@@ -171,13 +178,19 @@ def agreement_command(source: Path | None, release_root: Path | None) -> None:
 @click.option("--max-result", default=200, show_default=True, type=click.IntRange(1, 1 << 20),
               help="MB a serialized SPARQL result may reach.")
 def serve_command(source: Path | None, release_root: Path | None, host: str, port: int, base_iri: str | None,
-                  threads: int, workers: int | None, query_timeout: float, query_memory: int, max_result: int) -> None:
+                  http_server: str, processes: int, threads: int, workers: int | None, query_timeout: float,
+                  query_memory: int, max_result: int) -> None:
     """Serve the current release over HTTP, building one first if there is none."""
-    import waitress
+    import os
+    from functools import partial
 
     from .query_workers import Limits
+    from .serving import serve
     from .web import create_app
 
+    if http_server == "waitress" and processes > 1:
+        raise click.BadParameter("waitress runs in one process; use --server granian for several.",
+                                 param_hint="--processes")
     root = release_root or _tree(source).default_release_root()
     tree = _source_if_any(source)
     release = current_release(root)
@@ -188,10 +201,12 @@ def serve_command(source: Path | None, release_root: Path | None, host: str, por
         _warn_if_stale(release, tree)
     limits = Limits(timeout=query_timeout, memory_bytes=query_memory * 2**20, result_bytes=max_result * 1_000_000)
     examples = load_examples(tree.queries_dir) if tree else []
-    app = create_app(release, workers=workers, limits=limits, examples=examples, base_iri=base_iri)
+    workers = workers or max(2, 2 * (os.cpu_count() or 1) // processes)
+    factory = partial(create_app, release, workers=workers, limits=limits, examples=examples, base_iri=base_iri)
     _progress(f"Serving MyoKG {release.version} from {release.path} at http://{host}:{port}/ "
-              f"(SPARQL at /sparql, {query_timeout:g} s per query)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="myokg")
+              f"(SPARQL at /sparql, {query_timeout:g} s per query; {http_server}, {processes} process(es) of "
+              f"{threads} threads and {workers} query workers)")
+    serve(factory, server=http_server, host=host, port=port, processes=processes, threads=threads)
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ def create_app(release: Release, *, workers: int | None = None, limits: Limits =
     for blueprint in (pages, browse, resources, pain_guide, search, sparql, downloads, void, ontology, context,
                       prefixes):
         app.register_blueprint(blueprint.bp)
+    app.wsgi_app = sparql.QueryFastPath(app)
 
     @app.errorhandler(HTTPException)
     def plain_error(error: HTTPException):
