@@ -34,6 +34,7 @@ def root(tmp_path_factory):
     root = base / "releases"
     build_release(tree, root)
     edit(tree.ontology_file, f'owl:versionInfo "{OLD}"', f'owl:versionInfo "{NEW}"')
+    edit(tree.ontology_file, f"ontology/{OLD}>", f"ontology/{NEW}>")
     build_release(tree, root)
 
     secret = base / "secret.ttl"

@@ -22,6 +22,7 @@ myokg:nerveSupply a owl:ObjectProperty ;
     rdfs:label "nerve supply"@en ;
     skos:definition "Links a muscle to its nerve. Use RO's innervated by instead."@en ;
     owl:deprecated true ;
+    obo:IAO_0100001 obo:RO_0002005 ;
     dct:isReplacedBy obo:RO_0002005 .
 
 myokg:Fascicle a owl:Class ;
@@ -175,7 +176,7 @@ def test_axioms_and_mappings_are_shown(docs_page):
     assert 'Range</dt><dd><a href="#Joint"' in at_joint
     assert "Characteristics</dt><dd>functional" in at_joint
     assert 'Subclass of</dt><dd><a href="#Nerve"' in found["CranialNerve"][1]
-    assert 'Equivalent class</dt><dd><a href="https://schema.org/Muscle"' in found["Muscle"][1]
+    assert 'Equivalent class</dt><dd><a href="#schema:Muscle"' in found["Muscle"][1]  # declared, with its label
     origin = found["obo:RO_0002372"][1]
     assert "has muscle origin" in origin and "Relation Ontology (RO)" in origin
     assert '<a href="#obo:RO_0002371" title="http://purl.obolibrary.org/obo/RO_0002371">attaches to</a>' in origin

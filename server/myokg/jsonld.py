@@ -113,6 +113,7 @@ PROPERTIES: tuple[tuple[str, str, Kind], ...] = (
     ("closeMatch", SKOS + "closeMatch", LINKS),
     ("broadMatch", SKOS + "broadMatch", LINKS),
     ("narrowMatch", SKOS + "narrowMatch", LINKS),
+    ("mappingNote", MYOKG.mappingNote, ENGLISH),
     # Sources and their graphs.
     ("title", DCT.title, ONE_ENGLISH),
     ("kind", DCT.type, LINK),
@@ -138,6 +139,9 @@ PROPERTIES: tuple[tuple[str, str, Kind], ...] = (
     ("equivalentProperty", OWL + "equivalentProperty", LINKS),
     ("domain", RDFS + "domain", LINKS),
     ("range", RDFS + "range", LINKS),
+    ("deprecated", OWL + "deprecated", Kind(many=False)),
+    ("termReplacedBy", OBO.IAO_0100001, LINKS),
+    ("isReplacedBy", DCT.isReplacedBy, LINKS),
 )
 
 # Classes are keyed by their local name: "type": ["Muscle"].
@@ -148,7 +152,7 @@ CLASSES: tuple[str, ...] = tuple(str(MYOKG) + name for name in (
     "TriggerPointOccurrence", "PalpationTechnique", "PerpetuatingFactor", "Source", "SourceKind", "SourceGraph",
 )) + tuple(str(SCHEMA) + name for name in ("Book", "BlogPosting", "MedicalWebPage", "Dataset")) + tuple(
     OWL + name for name in ("Ontology", "Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty",
-                            "FunctionalProperty"))
+                            "FunctionalProperty", "NamedIndividual"))
 
 
 def compact_iri(iri: str) -> str:

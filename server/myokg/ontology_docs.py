@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, Store
 
-from .namespaces import MYOKG, ONTOLOGY_IRI, PREFIXES, shorten
+from .namespaces import MYOKG, ONTOLOGY_IRI, PREFIX_MAP, PREFIXES, shorten
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 RDFS, OWL, SKOS, DCT = PREFIXES["rdfs"], PREFIXES["owl"], PREFIXES["skos"], PREFIXES["dct"]
@@ -85,8 +85,14 @@ class OntologyDocs:
 
 
 def _curie(iri: str) -> str:
-    """``prefix:local`` where one of our prefixes covers ``iri``, else the IRI itself."""
-    return shorten(iri).strip("<>")
+    """``prefix:local`` where one of the prefixes we use covers ``iri`` (the dumps' prefixes first, so RO
+    terms read obo:RO_0002372 as in the data), else the IRI itself."""
+    short = shorten(iri)
+    if not short.startswith("<"):
+        return short
+    prefix, namespace = max(((p, ns) for p, ns in PREFIX_MAP.items() if iri.startswith(ns)),
+                            key=lambda item: len(item[1]), default=(None, ""))
+    return f"{prefix}:{iri[len(namespace):]}" if prefix else iri
 
 
 def anchor(iri: str) -> str:
