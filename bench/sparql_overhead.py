@@ -43,7 +43,7 @@ APP = textwrap.dedent('''
 
     def run(query):
         out = io.BytesIO()
-        store.query(query, use_default_graph_as_union=True).serialize(out, QueryResultsFormat.JSON)
+        store.query(query).serialize(out, QueryResultsFormat.JSON)
         return out.getvalue()
 
     FIXED = run(open(os.environ["BENCH_LOOKUP"]).read())
@@ -76,7 +76,7 @@ APP = textwrap.dedent('''
             pool = QueryPool(store_path, workers, Limits(30.0, 2 * 2**30, 200_000_000))
             @app.post("/sparql")
             def sparql():
-                job = Job(request.get_data().decode(), True, None, None, JSON, None)
+                job = Job(request.get_data().decode(), None, None, JSON, None)
                 content_type, chunks = pool.run(job)
                 return Response(chunks, 200, {"Content-Type": content_type})
     waitress.serve(app, host="127.0.0.1", port=port, threads=threads, ident="bench", _quiet=True)
@@ -101,11 +101,11 @@ def pool_round_trip(store_path: str, query: str, workers: int, count: int = 2000
 
     def inproc():
         out = io.BytesIO()
-        store.query(query, use_default_graph_as_union=True).serialize(out, QueryResultsFormat.JSON)
+        store.query(query).serialize(out, QueryResultsFormat.JSON)
         return out.getvalue()
 
     pool = QueryPool(store_path, workers, Limits(30.0, 2 * 2**30, 200_000_000))
-    job = Job(query, True, None, None, "application/sparql-results+json", None)
+    job = Job(query, None, None, "application/sparql-results+json", None)
 
     def pooled():
         return b"".join(pool.run(job)[1])

@@ -55,7 +55,7 @@ def short(term) -> str | None:
 
 def run(store, path: Path):
     """The answer of one query file: a bool (ASK), a list of triples (CONSTRUCT) or a list of rows (SELECT)."""
-    result = store.query(path.read_text(encoding="utf-8"), use_default_graph_as_union=True)
+    result = store.query(path.read_text(encoding="utf-8"))
     if isinstance(result, pyoxigraph.QueryBoolean):
         return bool(result)
     if isinstance(result, pyoxigraph.QueryTriples):

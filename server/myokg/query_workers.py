@@ -39,7 +39,6 @@ class Job:
     """One query and how to answer it. Dataset lists are None when the protocol request gave none."""
 
     query: str
-    union_default_graph: bool
     default_graphs: tuple[str, ...] | None
     named_graphs: tuple[str, ...] | None
     results_type: str | None  # the media type to send solutions or a boolean in, if acceptable
@@ -104,7 +103,7 @@ def _answer(store: Store, job: Job, connection, limits: Limits) -> None:
         dataset["default_graph"] = [NamedNode(g) for g in job.default_graphs or ()]
         dataset["named_graphs"] = [NamedNode(g) for g in job.named_graphs or ()]
     try:
-        results = store.query(job.query, use_default_graph_as_union=job.union_default_graph, **dataset)
+        results = store.query(job.query, **dataset)
     except SyntaxError as error:
         return _error(connection, 400, f"The query is not valid SPARQL 1.1: {error}.")
     except ValueError as error:  # an invalid graph IRI in default-graph-uri or named-graph-uri
