@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 import uuid
 from pathlib import Path
 
@@ -71,7 +72,7 @@ def build_command(source: Path | None, out: Path | None) -> None:
 
 def _build(tree: SourceTree, root: Path, imported=None):
     try:
-        return build_release(tree, root, echo=_progress, imported=imported, progress=click.get_text_stream("stderr"))
+        return build_release(tree, root, echo=_progress, imported=imported, progress=sys.stderr)
     except BuildRefused as refused:
         _print_problems(refused.report.problems)
         previous = current_release(root)

@@ -98,9 +98,6 @@ def check_graph(graph: str) -> str:
     except ValueError as error:
         raise ImportFailed(f"--graph {graph!r} is not an IRI ({error}); give an absolute IRI such as "
                            "http://purl.obolibrary.org/obo/uberon.owl.") from None
-    if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", graph):
-        raise ImportFailed(f"--graph {graph!r} is not an absolute IRI; give one such as "
-                           "http://purl.obolibrary.org/obo/uberon.owl.")
     return graph
 
 
