@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pyoxigraph import NamedNode, Store
+from pyoxigraph import DefaultGraph, NamedNode, Store
 
 from conftest import edit
 from myokg.release import build_release
@@ -28,7 +28,7 @@ def test_home_page_shows_version_counts_and_downloads(client, release):
     page = response.get_data(as_text=True)
     assert "Release <strong>0.1.0</strong>" in page
     muscles = len(set(Store.read_only(str(release.store_path)).quads_for_pattern(
-        None, RDF_TYPE, NamedNode("https://w3id.org/myokg/ontology#Muscle"), None)))
+        None, RDF_TYPE, NamedNode("https://w3id.org/myokg/ontology#Muscle"), DefaultGraph())))
     assert f'<a href="https://w3id.org/myokg/ontology#Muscle">muscle</a></td><td class="num">{muscles}</td>' in page
     for entry in release.manifest["files"]:
         assert f'href="/downloads/0.1.0/{entry["name"]}"' in page
