@@ -49,7 +49,7 @@ APP = textwrap.dedent('''
 
         def run(query):
             out = io.BytesIO()
-            store.query(query, use_default_graph_as_union=True).serialize(out, QueryResultsFormat.JSON)
+            store.query(query).serialize(out, QueryResultsFormat.JSON)
             return out.getvalue()
 
         FIXED = run(open(os.environ["BENCH_LOOKUP"]).read())
@@ -80,7 +80,7 @@ APP = textwrap.dedent('''
             pool = QueryPool(store_path, workers, Limits(30.0, 2 * 2**30, 200_000_000))
             @app.post("/sparql")
             def sparql():
-                job = Job(request.get_data().decode(), True, None, None, JSON, None)
+                job = Job(request.get_data().decode(), None, None, JSON, None)
                 answer = pool.run(job)
                 return Response(answer.chunks, 200, {"Content-Type": answer.content_type,
                                                      "Content-Length": str(answer.length)})
@@ -114,11 +114,11 @@ def pool_round_trip(store_path: str, query: str, workers: int, count: int = 2000
 
     def inproc():
         out = io.BytesIO()
-        store.query(query, use_default_graph_as_union=True).serialize(out, QueryResultsFormat.JSON)
+        store.query(query).serialize(out, QueryResultsFormat.JSON)
         return out.getvalue()
 
     pool = QueryPool(store_path, workers, Limits(30.0, 2 * 2**30, 200_000_000))
-    job = Job(query, True, None, None, "application/sparql-results+json", None)
+    job = Job(query, None, None, "application/sparql-results+json", None)
 
     def pooled():
         return b"".join(pool.run(job).chunks)

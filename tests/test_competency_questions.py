@@ -46,7 +46,7 @@ def short(term):
 
 
 def rows(store, query: str) -> list[dict]:
-    result = store.query(PREFIXES + query, use_default_graph_as_union=True)
+    result = store.query(PREFIXES + query)
     names = [v.value for v in result.variables]
     return [{name: short(row[name]) for name in names} for row in result]
 
@@ -56,7 +56,7 @@ def slugs(store, query: str, var: str = "x") -> set[str]:
 
 
 def ask(store, query: str) -> bool:
-    return bool(store.query(PREFIXES + query, use_default_graph_as_union=True))
+    return bool(store.query(PREFIXES + query))
 
 
 def includes(found: set, expected: set, what: str):

@@ -32,12 +32,37 @@ KNOWN_PREFIXES = {
     "owl": "http://www.w3.org/2002/07/owl#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "schema": "https://schema.org/",
+    "oboInOwl": "http://www.geneontology.org/formats/oboInOwl#",
 }
+# Queries whose header says "# requires: uberon import" run on a release with this extract of Uberon imported
+# (made by tools/uberon_extract.py) under the graph IRI they name.
+UBERON_EXTRACT = Path(__file__).resolve().parent / "data" / "uberon-extract.ttl"
+UBERON_GRAPH = "http://purl.obolibrary.org/obo/uberon/ext.owl"
+REQUIRES_UBERON = "# requires: uberon import"
 
 
 @pytest.fixture(scope="module")
-def store(release):
+def plain_store(release):
     return pyoxigraph.Store.read_only(str(release.store_path))
+
+
+@pytest.fixture(scope="module")
+def uberon_store(tmp_path_factory, repo_tree):
+    """A release of the repository's data with the Uberon extract imported, as `myokg import` makes it."""
+    from myokg import imports
+    from myokg.release import build_release
+
+    root = tmp_path_factory.mktemp("release-with-uberon")
+    staged = root / "staged"
+    record = imports.stage(UBERON_EXTRACT, UBERON_GRAPH, None, staged)
+    return pyoxigraph.Store.read_only(str(build_release(repo_tree, root, imported=[(record, staged)]).store_path))
+
+
+@pytest.fixture
+def store(request, path):
+    """The store ``path`` runs on: with Uberon imported if its header requires it."""
+    needs_uberon = REQUIRES_UBERON in path.read_text(encoding="utf-8").split("\nPREFIX", 1)[0]
+    return request.getfixturevalue("uberon_store" if needs_uberon else "plain_store")
 
 
 def short(term) -> str | None:
@@ -55,7 +80,7 @@ def short(term) -> str | None:
 
 def run(store, path: Path):
     """The answer of one query file: a bool (ASK), a list of triples (CONSTRUCT) or a list of rows (SELECT)."""
-    result = store.query(path.read_text(encoding="utf-8"), use_default_graph_as_union=True)
+    result = store.query(path.read_text(encoding="utf-8"))
     if isinstance(result, pyoxigraph.QueryBoolean):
         return bool(result)
     if isinstance(result, pyoxigraph.QueryTriples):
@@ -301,6 +326,39 @@ def check_claims_per_source(rows):
     assert all(n > 0 for n in claims.values())
 
 
+def check_uberon_superclasses_and_wholes(rows):
+    by_muscle = {row["muscle"]: row for row in rows}
+    assert 150 <= len(rows) <= 300, len(rows)
+    gmed = by_muscle["gluteus-medius"]
+    assert gmed["uberon"] == "obo:UBERON_0001371"
+    assert_includes(gmed["superclasses"].split(" | "), {"gluteal muscle", "skeletal muscle organ"}, "gluteus medius is a")
+    assert_includes(gmed["partOf"].split(" | "), {"buttock", "pelvic girdle region"}, "gluteus medius is part of")
+    deltoid = by_muscle["deltoid"]
+    assert_includes(deltoid["superclasses"].split(" | "), {"muscle of shoulder"}, "the deltoid is a")
+    organs = sum("muscle organ" in row["superclasses"].split(" | ") for row in rows)
+    assert organs >= 0.9 * len(rows), f"only {organs} of {len(rows)} mapped muscles are muscle organs in Uberon"
+
+
+def check_uberon_attachment_differences(rows):
+    assert 1 <= len(rows) <= 60, len(rows)
+    assert {row["relation"] for row in rows} <= {"obo:RO_0002372", "obo:RO_0002373"}
+    found = {(row["muscle"], row["relation"]) for row in rows}
+    # Uberon puts the rectus femoris's origin on the acetabular part of the hip bone; MyoKG on the anterior
+    # inferior iliac spine and the groove above the acetabulum, which it does not make part of it.
+    assert_includes(found, {("rectus-femoris", "obo:RO_0002372")}, "differences")
+    assert_excludes({m for m, _ in found}, {"gluteus-medius", "deltoid"}, "muscles whose attachments agree")
+    assert all(row["myokgSays"] for row in rows), "each difference says what MyoKG gives"
+
+
+def check_uberon_muscles_not_covered(rows):
+    labels = column(rows, "label")
+    assert 1 <= len(rows) <= 150, len(rows)
+    assert all(row["fma"].startswith("FMA:") for row in rows)
+    assert_includes(labels, {"gluteal muscle", "muscle of back"}, "Uberon's muscle groups MyoKG has no class for")
+    assert_excludes(labels, {"gluteus medius", "deltoid", "biceps brachii"},
+                    "muscles MyoKG covers")
+
+
 CHECKS = {
     "01-muscles-referring-pain-to-a-region.rq": check_pain_to_thigh,
     "02-where-a-muscle-refers-pain.rq": check_infraspinatus_pain,
@@ -319,6 +377,9 @@ CHECKS = {
     "15-ask-does-a-source-state-a-segment.rq": check_ask_l4,
     "16-members-of-a-muscle-group.rq": check_rotator_cuff,
     "17-claims-per-source.rq": check_claims_per_source,
+    "18-uberon-superclasses-and-wholes-of-muscles.rq": check_uberon_superclasses_and_wholes,
+    "19-where-uberon-attachments-differ.rq": check_uberon_attachment_differences,
+    "20-uberon-muscles-not-yet-covered.rq": check_uberon_muscles_not_covered,
 }
 
 

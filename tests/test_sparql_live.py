@@ -184,7 +184,7 @@ def test_a_small_result_limit_is_reported_with_a_status(release_root):
     pool = QueryPool(str(release_root / "current" / "store"), 1, Limits(10, 2**30, 1000))
     try:
         with pytest.raises(QueryFailed) as failure:
-            pool.run(Job(LARGE, True, None, None, "text/csv", None))
+            pool.run(Job(LARGE, None, None, "text/csv", None))
         assert failure.value.status == 422 and "larger than this endpoint's limit" in failure.value.message
     finally:
         pool.close()

@@ -75,7 +75,7 @@ def rows(response, fmt=QueryResultsFormat.JSON) -> list[tuple]:
 
 
 def expected_rows(store, query) -> list[tuple]:
-    solutions = store.query(query, use_default_graph_as_union=True)
+    solutions = store.query(query)
     return [tuple(str(s[v]) if s[v] is not None else None for v in solutions.variables) for s in solutions]
 
 
@@ -109,7 +109,7 @@ def test_select_in_every_results_format(client, store, media_type):
     assert response.mimetype == media_type
     assert response.headers["Vary"] == "Accept"
     if media_type == "text/csv":  # CSV keeps no term types: compare the plain values
-        solutions = store.query(SELECT, use_default_graph_as_union=True)
+        solutions = store.query(SELECT)
         expected = [["muscle", "label"]] + [[s["muscle"].value, s["label"].value] for s in solutions]
         assert list(csv.reader(io.StringIO(response.get_data(as_text=True)))) == expected
     else:
@@ -131,7 +131,7 @@ def test_construct_in_every_rdf_format(client, store, media_type):
     response = get(client, CONSTRUCT, headers={"Accept": media_type})
     assert response.status_code == 200, response.data
     assert response.mimetype == media_type
-    expected = {(t.subject, t.predicate, t.object) for t in store.query(CONSTRUCT, use_default_graph_as_union=True)}
+    expected = {(t.subject, t.predicate, t.object) for t in store.query(CONSTRUCT)}
     assert len(expected) > 10
     assert triples(response, GRAPH_TYPES[media_type]) == expected
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
+import uuid
 from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, imports
 from .content import ContentNotFound, SourceTree, find_source
 from .examples import load_examples
 from .problems import Problem
@@ -67,9 +70,9 @@ def build_command(source: Path | None, out: Path | None) -> None:
     _build(tree, root)
 
 
-def _build(tree: SourceTree, root: Path):
+def _build(tree: SourceTree, root: Path, imported=None):
     try:
-        return build_release(tree, root, echo=_progress)
+        return build_release(tree, root, echo=_progress, imported=imported, progress=sys.stderr)
     except BuildRefused as refused:
         _print_problems(refused.report.problems)
         previous = current_release(root)
@@ -150,6 +153,68 @@ def agreement_command(source: Path | None, release_root: Path | None) -> None:
     tree = _tree(source)
     store = Store.read_only(str(_current(source, release_root).store_path))
     click.echo(report(compare(store, tree.uberon_relations)), nl=False)
+
+
+@main.command("import")
+@source_option
+@release_option
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--graph", metavar="IRI", help="The named graph to import into, e.g. the ontology's IRI.")
+@click.option("--format", "fmt", type=click.Choice(sorted(imports.FORMATS)),
+              help="The file's format [default: from its extension; .gz is read transparently].")
+@click.option("--list", "list_imports", is_flag=True, help="List the recorded imports and exit.")
+@click.option("--remove", metavar="IRI", help="Remove the import into this graph and rebuild.")
+def import_command(source: Path | None, release_root: Path | None, file: Path | None, graph: str | None,
+                   fmt: str | None, list_imports: bool, remove: str | None) -> None:
+    """Import an ontology or dataset FILE into its own named graph, beside MyoKG, and rebuild the release.
+
+    The import is recorded in the release folder (with a compressed copy of FILE), so every later build
+    keeps it. Queries reach it with GRAPH <IRI> or FROM <IRI>; MyoKG's default graph is unchanged.
+    """
+    tree = _tree(source)
+    root = release_root or tree.default_release_root()
+    actions = sum([file is not None, list_imports, remove is not None])
+    if actions != 1:
+        raise click.UsageError("Give one of: FILE --graph IRI (import), --list, or --remove IRI.")
+    if list_imports:
+        return _list_imports(root)
+    if remove is not None:
+        return _remove_import(tree, root, remove)
+    if graph is None:
+        raise click.UsageError("--graph IRI is required: the named graph FILE is imported into.")
+    staged = imports.imports_folder(root) / f".staged-{uuid.uuid4().hex}"
+    try:
+        record = imports.stage(file, graph, fmt, staged)
+        others = [(r, f) for r, f in imports.recorded_with_folder(root) if r.graph != graph]
+        replaced = [r for r in imports.recorded(root) if r.graph == graph and r.copy != record.copy]
+        release = _build(tree, root, imported=others + [(record, staged)])
+        triples = next(i["triples"] for i in release.manifest["imports"] if i["graph"] == graph)
+        imports.commit([imports.with_triples(record, triples)], staged, root, removed=replaced)
+    except imports.ImportFailed as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+    _progress(f"Imported {triples:,} triples into <{graph}>; release {release.version} serves them.")
+
+
+def _list_imports(root: Path) -> None:
+    records = imports.recorded(root)
+    if not records:
+        click.echo(f"No imports in {root}.")
+    for record in records:
+        triples = f"{record.triples:,} triples" if record.triples is not None else "not loaded yet"
+        click.echo(f"<{record.graph}>  {triples}  {record.format}  {record.bytes:,} bytes  "
+                   f"from {record.source}  ({record.imported})")
+
+
+def _remove_import(tree: SourceTree, root: Path, graph: str) -> None:
+    gone = [r for r in imports.recorded(root) if r.graph == graph]
+    if not gone:
+        known = ", ".join(f"<{r.graph}>" for r in imports.recorded(root)) or "none"
+        raise click.ClickException(f"No import into <{graph}>; imported graphs: {known}. See `myokg import --list`.")
+    _build(tree, root, imported=[(r, f) for r, f in imports.recorded_with_folder(root) if r.graph != graph])
+    imports.commit([], None, root, removed=gone)
+    _progress(f"Removed <{graph}>; the current release no longer holds it.")
 
 
 @main.command("serve")

@@ -67,11 +67,9 @@ def _unescaped(query: str) -> str:
     return _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
 
 
-def check(query: str) -> bool:
-    """Raise :class:`Refusal` if ``query`` uses SERVICE or is an update; otherwise return whether it names
-    its own dataset (FROM or FROM NAMED), which then replaces the union default graph."""
+def check(query: str) -> None:
+    """Raise :class:`Refusal` if ``query`` uses SERVICE or is an update."""
     query = _unescaped(query)
-    declares_dataset = False
     for word, offset in keywords(query):
         if word == "SERVICE":
             raise Refusal(403, f"SERVICE (at {_line_column(query, offset)}) is not allowed: this endpoint never "
@@ -81,5 +79,3 @@ def check(query: str) -> bool:
             raise Refusal(403, f"{word} (at {_line_column(query, offset)}) is a SPARQL Update operation; this "
                                "endpoint is read-only and accepts queries only (SELECT, ASK, CONSTRUCT, DESCRIBE). "
                                "Download a dump to work on your own copy.")
-        declares_dataset = declares_dataset or word == "FROM"
-    return declares_dataset

@@ -48,7 +48,6 @@ class Job:
     """One query and how to answer it. Dataset lists are None when the protocol request gave none."""
 
     query: str
-    union_default_graph: bool
     default_graphs: tuple[str, ...] | None
     named_graphs: tuple[str, ...] | None
     results_type: str | None  # the media type to send solutions or a boolean in, if acceptable
@@ -113,7 +112,7 @@ def _answer(store: Store, job: Job, limits: Limits) -> list[bytes]:
         dataset["default_graph"] = [NamedNode(g) for g in job.default_graphs or ()]
         dataset["named_graphs"] = [NamedNode(g) for g in job.named_graphs or ()]
     try:
-        results = store.query(job.query, use_default_graph_as_union=job.union_default_graph, **dataset)
+        results = store.query(job.query, **dataset)
     except SyntaxError as error:
         return [_error(400, f"The query is not valid SPARQL 1.1: {error}.")]
     except ValueError as error:  # an invalid graph IRI in default-graph-uri or named-graph-uri
@@ -151,8 +150,8 @@ def _receive_job(connection: socket.socket) -> Job | None:
     payload = connection.recv(length, socket.MSG_WAITALL)
     if len(payload) < length:
         return None
-    query, union, default, named, results_type, graph_type = json.loads(payload)
-    return Job(query, union, None if default is None else tuple(default), None if named is None else tuple(named),
+    query, default, named, results_type, graph_type = json.loads(payload)
+    return Job(query, None if default is None else tuple(default), None if named is None else tuple(named),
                results_type, graph_type)
 
 
@@ -203,8 +202,8 @@ class _Worker:
             raise RuntimeError(f"A query worker could not open the store at {store_path}; see its error above.")
 
     def send(self, job: Job) -> None:
-        self.connection.sendall(_frame(JOB, json.dumps([job.query, job.union_default_graph, job.default_graphs,
-                                                        job.named_graphs, job.results_type, job.graph_type]).encode()))
+        self.connection.sendall(_frame(JOB, json.dumps([job.query, job.default_graphs, job.named_graphs,
+                                                        job.results_type, job.graph_type]).encode()))
 
     def resident_bytes(self) -> int:
         try:

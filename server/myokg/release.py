@@ -3,6 +3,11 @@
 A release root holds one folder per version and a ``current`` symlink to the one being served. A build
 writes into a hidden staging folder and only swaps it in once everything is written, so a failed build
 leaves the previous release exactly as it was.
+
+The store's default graph holds the union of MyoKG's graphs (written once at build time, so queries need no
+union over graphs): it is what queries see by default. Ontologies imported with ``myokg import`` (recorded
+in the release root's ``imports/``) are loaded into their own named graphs, outside that default graph and
+outside the dumps.
 """
 
 from __future__ import annotations
@@ -20,10 +25,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store, serialize
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, serialize
 from rdflib import OWL, URIRef
 
-from . import jsonld
+from . import imports, jsonld
 from .content import SourceTree
 from .mappings import read_terms
 from .namespaces import ONTOLOGY_IRI, PREFIXES
@@ -116,8 +121,11 @@ def current_release(root: Path) -> Release | None:
     return Release(path, json.loads(manifest.read_text(encoding="utf-8")))
 
 
-def build_release(tree: SourceTree, root: Path, echo: Callable[[str], None] = lambda _: None) -> Release:
-    """Validate ``tree`` and publish it as the current release under ``root``."""
+def build_release(tree: SourceTree, root: Path, echo: Callable[[str], None] = lambda _: None,
+                  imported: list[tuple[imports.Import, Path]] | None = None, progress=None) -> Release:
+    """Validate ``tree`` and publish it as the current release under ``root``, with the ``imported``
+    ontologies (each with the folder holding its copy; by default those recorded in ``root``). ``progress``
+    is the stream that shows how far each import has loaded (None: silent)."""
     echo(f"Validating {tree.root} ...")
     report = validate(tree)
     if not report.ok:
@@ -128,7 +136,9 @@ def build_release(tree: SourceTree, root: Path, echo: Callable[[str], None] = la
         fcntl.flock(lock, fcntl.LOCK_EX)  # one build at a time per release folder
         staging = Path(tempfile.mkdtemp(prefix=".building-", dir=root))
         try:
-            manifest = _write_release(tree, staging, version, echo)
+            if imported is None:
+                imported = imports.recorded_with_folder(root)
+            manifest = _write_release(tree, staging, version, echo, imported, progress)
             path = _publish(staging, root, version)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -137,7 +147,7 @@ def build_release(tree: SourceTree, root: Path, echo: Callable[[str], None] = la
     return Release(path, manifest)
 
 
-def _write_release(tree: SourceTree, folder: Path, version: str, echo) -> dict:
+def _write_release(tree: SourceTree, folder: Path, version: str, echo, imported, progress) -> dict:
     echo("Loading the store ...")
     store = Store(str(folder / STORE))
     store.bulk_load(path=str(tree.ontology_file), format=RdfFormat.TURTLE, to_graph=NamedNode(ONTOLOGY_IRI))
@@ -169,10 +179,19 @@ def _write_release(tree: SourceTree, folder: Path, version: str, echo) -> dict:
     write_mapping_set(store, read_terms(tree.uberon_terms), mapping_set, version=version, day=built.date())
     (dumps / UNMAPPED).write_text(render_unmapped(gaps(store), version), encoding="utf-8")
 
+    triples, quads = _count_union(store), len(store)
+    graphs = sorted(g.value for g in store.named_graphs())
+    write_default_graph(store)
+
+    loaded = []
+    for record, copies in imported:
+        echo(f"Importing {record.source} into <{record.graph}> ...")
+        loaded.append(imports.with_triples(record, imports.load(store, record, copies, progress)))
+    store.flush()
+
     echo("Describing the dataset (VoID) ...")
-    triples = _count_union(store)
     void = describe_dataset(store, version=version, issued=built, triples=triples, dumps=data_dumps,
-                            other_files=[_file_entry(mapping_set)])
+                            graphs=graphs, imported=loaded, other_files=[_file_entry(mapping_set)])
     void.serialize(dumps / "void.ttl", format="turtle")
 
     entries = [_file_entry(p) for p in sorted(dumps.iterdir())]
@@ -183,12 +202,19 @@ def _write_release(tree: SourceTree, folder: Path, version: str, echo) -> dict:
         "built": built.isoformat(),
         "source_sha256": tree.digest(),
         "triples": triples,
-        "quads": len(store),
-        "graphs": sorted(g.value for g in store.named_graphs()),
+        "quads": quads,
+        "graphs": graphs,
+        "imports": [{"graph": r.graph, "source": r.source, "format": r.format, "sha256": r.sha256,
+                     "bytes": r.bytes, "triples": r.triples, "imported": r.imported} for r in loaded],
         "files": entries,
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
+
+
+def write_default_graph(store: Store) -> None:
+    """Copy the union of ``store``'s named graphs into its default graph, which queries then see by default."""
+    store.bulk_extend(Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in _sorted_union(store))
 
 
 # Dumps are sorted so that each resource's statements come together and a diff between releases is small.

@@ -57,7 +57,7 @@ class Coverage:
 def class_counts(store: Store) -> dict[str, int]:
     """Instances of each MyoKG class, with subclasses counted under their own class only."""
     rows = store.query(f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?c FILTER STRSTARTS(STR(?c), "{MYOKG}") }}
-                           GROUP BY ?c ORDER BY DESC(?n)""", use_default_graph_as_union=True)
+                           GROUP BY ?c ORDER BY DESC(?n)""")
     return {row["c"].value.removeprefix(MYOKG): int(row["n"].value) for row in rows}
 
 
@@ -66,11 +66,9 @@ def coverage(store: Store) -> list[Coverage]:
     result = []
     sub = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
     for cls, properties in TRACKED.items():
-        (total,) = store.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a/{sub} <{MYOKG}{cls}> }}",
-                               use_default_graph_as_union=True)
+        (total,) = store.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a/{sub} <{MYOKG}{cls}> }}")
         for name, iri in properties:
-            (having,) = store.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a/{sub} <{MYOKG}{cls}> ; <{iri}> ?v }}",
-                                    use_default_graph_as_union=True)
+            (having,) = store.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a/{sub} <{MYOKG}{cls}> ; <{iri}> ?v }}")
             result.append(Coverage(cls, name, iri, int(having["n"].value), int(total["n"].value)))
     return result
 

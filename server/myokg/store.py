@@ -1,6 +1,7 @@
 """The served release: its read-only Oxigraph store and the summary queries pages need.
 
-Queries see the union of all source graphs as their default graph, as published.
+Queries see the union of MyoKG's source graphs as their default graph, as published: the build writes it
+into the store's default graph. Imported ontologies are named graphs outside it.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ class ReleaseStore:
         }
 
     def query(self, sparql: str):
-        return self.store.query(sparql, use_default_graph_as_union=True)
+        return self.store.query(sparql)
 
     def class_counts(self) -> list[tuple[str, str, int]]:
         """(class IRI, label, number of instances) for each MyoKG class in use, largest first."""

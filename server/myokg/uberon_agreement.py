@@ -64,11 +64,11 @@ class Comparison:
 def compare(store: Store, relations_tsv: Path) -> list[Comparison]:
     """Every Uberon muscle relation on a muscle MyoKG maps to, with MyoKG's verdict."""
     mapped: dict[str, list[str]] = {}
-    for row in store.query(MAPPED, use_default_graph_as_union=True):
+    for row in store.query(MAPPED):
         curie = row["u"].value.removeprefix(OBO).replace("_", ":", 1)
         mapped.setdefault(curie, []).append(row["r"].value)
     muscles = {r["m"].value for r in store.query(
-        "SELECT ?m WHERE { ?m a <https://w3id.org/myokg/ontology#Muscle> }", use_default_graph_as_union=True)}
+        "SELECT ?m WHERE { ?m a <https://w3id.org/myokg/ontology#Muscle> }")}
     comparisons = []
     with relations_tsv.open(encoding="utf-8") as table:
         for row in csv.DictReader(table, delimiter="\t"):
@@ -81,13 +81,13 @@ def compare(store: Store, relations_tsv: Path) -> list[Comparison]:
                     verdict, ours = "target not in MyoKG", None
                 else:
                     ours = targets[0]
-                    if any(store.query(CONSISTENT % (muscle, relation, t, UBERON_GRAPH), use_default_graph_as_union=True)
+                    if any(store.query(CONSISTENT % (muscle, relation, t, UBERON_GRAPH))
                            for t in targets):
                         verdict = "agrees"
                     elif any(store.query(EXPLICIT % (UBERON_GRAPH, muscle, relation, t)) for t in targets):
                         # Recorded from Uberon: a disagreement if another source gives something else instead.
                         contradicted = row["relation"] != "has_muscle_antagonist" and bool(
-                            store.query(OTHERS % (muscle, relation, UBERON_GRAPH), use_default_graph_as_union=True))
+                            store.query(OTHERS % (muscle, relation, UBERON_GRAPH)))
                         verdict = "explicit disagreement" if contradicted else "adopted from Uberon"
                     else:
                         verdict = "unresolved"

@@ -6,6 +6,7 @@ Counts come from the built Oxigraph store, so they describe exactly what is serv
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from pyoxigraph import Store
 from rdflib import FOAF, OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
@@ -33,17 +34,18 @@ OTHER_FILES = {".tsv": ("text/tab-separated-values", URIRef("https://w3id.org/ss
 
 
 def _count(store: Store, query: str) -> int:
-    (row,) = store.query(query, use_default_graph_as_union=True)
+    (row,) = store.query(query)
     return int(row[0].value)
 
 
 def _rows(store: Store, query: str):
-    return [tuple(row) for row in store.query(query, use_default_graph_as_union=True)]
+    return [tuple(row) for row in store.query(query)]
 
 
 def describe_dataset(store: Store, *, version: str, issued: datetime, triples: int, dumps: list[dict],
-                     other_files: list[dict] = ()) -> Graph:
-    """A VoID/DCAT graph for the release in ``store`` whose dump files are ``dumps`` (name, bytes, sha256);
+                     graphs: list[str], imported: list = (), other_files: list[dict] = ()) -> Graph:
+    """A VoID/DCAT graph for the release in ``store`` (whose default graph is MyoKG's union of ``graphs``)
+    whose dump files are ``dumps`` (name, bytes, sha256), with the ``imported`` ontologies served beside it;
     ``other_files`` (the SSSOM mapping set) are distributions of the dataset but not RDF dumps."""
     g = Graph()
     for prefix, namespace in PREFIXES.items():
@@ -116,6 +118,8 @@ def describe_dataset(store: Store, *, version: str, issued: datetime, triples: i
             OPTIONAL { ?g <http://www.w3.org/2000/01/rdf-schema#label> ?label }
         } GROUP BY ?g ORDER BY ?g""")
     for graph, triples, source, name in graph_rows:
+        if graph.value not in graphs:
+            continue
         subset = URIRef(graph.value)
         g.add((d, VOID.subset, subset))
         g.add((subset, RDF.type, VOID.Dataset))
@@ -127,6 +131,18 @@ def describe_dataset(store: Store, *, version: str, issued: datetime, triples: i
         g.add((subset, VOID.entities, Literal(_count(store, f"""
             SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }}
                                                      FILTER STRSTARTS(STR(?s), "{ID}") }}"""))))
+
+    # Imported ontologies are not part of MyoKG: separate datasets, queried through the same endpoint.
+    for record in imported:
+        other = URIRef(record.graph)
+        g.add((other, RDF.type, VOID.Dataset))
+        g.add((other, VOID.sparqlEndpoint, URIRef(BASE + "sparql")))
+        g.add((other, VOID.triples, Literal(record.triples)))
+        g.add((other, DCT.source, Literal(Path(record.source).name)))
+        g.add((other, DCT.description, Literal(
+            "Imported alongside MyoKG into this named graph of the endpoint; not part of MyoKG's data or dumps. "
+            "Query it with GRAPH or FROM.", lang="en")))
+        g.add((other, RDFS.seeAlso, d))
 
     for entry in [*dumps, *other_files]:
         url = URIRef(f"{BASE}downloads/{version}/{entry['name']}")

@@ -132,15 +132,14 @@ def _wants_html(ranges: list[negotiation.MediaRange]) -> bool:
 
 
 def _job(query: str, params: list[tuple[str, str]], ranges: list[negotiation.MediaRange]) -> Job:
-    declares_dataset = query_text.check(query)
+    query_text.check(query)
     default = tuple(value for name, value in params if name == "default-graph-uri")
     named = tuple(value for name, value in params if name == "named-graph-uri")
     protocol_dataset = bool(default or named)
     results, graph = _formats(params, ranges)
+    # Without a dataset from the request or the query (FROM), the default graph is the store's: MyoKG's union.
     return Job(
         query=query,
-        # The published default graph is the union of all graphs, unless the request or the query says otherwise.
-        union_default_graph=not protocol_dataset and not declares_dataset,
         default_graphs=default if protocol_dataset else None,
         named_graphs=named if protocol_dataset else None,
         results_type=results,
