@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import subprocess
 import sys
 import time
@@ -11,6 +13,7 @@ from click.testing import CliRunner
 
 from conftest import edit, free_port
 from myokg.cli import main
+from myokg.release import LAYOUT
 
 
 def run(*args: str):
@@ -90,9 +93,9 @@ def serve_once(source, root) -> tuple[str, str]:
     return page, output
 
 
-def test_serve_builds_a_release_then_answers(repo_tree, tmp_path):
+def test_serve_builds_a_release_then_answers(tree_copy, tmp_path):
     root = tmp_path / "served"
-    page, output = serve_once(repo_tree.root, root)
+    page, output = serve_once(tree_copy.root, root)
     assert "Release <strong>0.1.0</strong>" in page
     assert (root / "current" / "release.json").is_file()
     assert "No release in" in output and "building one" in output
@@ -108,6 +111,20 @@ def test_serve_says_when_the_data_changed_since_the_release(tree_copy, tmp_path)
     _, output = serve_once(tree_copy.root, root)
     assert "has changed since release 0.1.0 was built" in output
     assert "Run `myokg build` to publish the changes." in output
+
+
+def test_serve_rebuilds_a_release_an_older_myokg_built(tree_copy, tmp_path):
+    """Before layout 2 the store's default graph was empty: serving such a release would answer nothing."""
+    root = tmp_path / "served"
+    assert run("build", "--source", str(tree_copy.root), "--out", str(root)).exit_code == 0
+    manifest = root / "current" / "release.json"
+    old = json.loads(manifest.read_text())
+    del old["layout"]
+    manifest.write_text(json.dumps(old))
+    page, output = serve_once(tree_copy.root, root)
+    assert "was built by an older MyoKG" in output and "rebuilding it" in output
+    assert json.loads(manifest.read_text())["layout"] == LAYOUT
+    assert "Release <strong>0.1.0</strong>" in page
 
 
 def test_build_without_an_ontology_version_says_how_to_fix_it(tree_copy, tmp_path):

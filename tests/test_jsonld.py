@@ -78,7 +78,7 @@ def store(release):
 
 @pytest.fixture(scope="module")
 def muscle_triples(store):
-    return list(store.query(DESCRIPTION % {"iri": GLUTEUS_MEDIUS}, use_default_graph_as_union=True))
+    return list(store.query(DESCRIPTION % {"iri": GLUTEUS_MEDIUS}))
 
 
 @pytest.fixture(scope="module")

@@ -111,8 +111,7 @@ def test_labels_come_from_the_store_and_the_uberon_table(release, repo_tree, tab
             assert row["object_label"] == "" and row["object_source"] == "obo:fma.owl"
         subject = expand(PREFIX_MAP, row["subject_id"])
         labels = {r["l"].value for r in store.query(
-            f'SELECT ?l WHERE {{ <{subject}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}',
-            use_default_graph_as_union=True)}
+            f'SELECT ?l WHERE {{ <{subject}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}')}
         assert row["subject_label"] in labels
 
 

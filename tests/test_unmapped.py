@@ -47,12 +47,10 @@ def test_report_lists_exactly_the_unmapped_anatomy(release_root, release):
     store = Store.read_only(str(release.store_path))
     anatomy = {r["s"].value.removeprefix(ID) for r in store.query(f"""
         SELECT DISTINCT ?s WHERE {{ ?s a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?root
-                                   VALUES ?root {{ <{MYOKG}AnatomicalStructure> <{MYOKG}SpinalSegment> }} }}""",
-        use_default_graph_as_union=True)}
+                                   VALUES ?root {{ <{MYOKG}AnatomicalStructure> <{MYOKG}SpinalSegment> }} }}""")}
     mapped = {r["s"].value.removeprefix(ID) for r in store.query(f"""
         SELECT DISTINCT ?s WHERE {{ ?s {MATCHES} ?o FILTER(STRSTARTS(STR(?o), "http://purl.obolibrary.org/obo/UBERON_")
-                                                          || STRSTARTS(STR(?o), "http://purl.obolibrary.org/obo/FMA_")) }}""",
-        use_default_graph_as_union=True)}
+                                                          || STRSTARTS(STR(?o), "http://purl.obolibrary.org/obo/FMA_")) }}""")}
     sections = listed(report)
     everything_listed = set().union(*sections.values())
     assert everything_listed == anatomy - mapped

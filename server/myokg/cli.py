@@ -13,7 +13,7 @@ from . import __version__, imports
 from .content import ContentNotFound, SourceTree, find_source
 from .examples import load_examples
 from .problems import Problem
-from .release import BuildRefused, build_release, current_release
+from .release import LAYOUT, BuildRefused, build_release, current_release
 from .validation import validate
 
 source_option = click.option(
@@ -261,6 +261,10 @@ def serve_command(source: Path | None, release_root: Path | None, host: str, por
     release = current_release(root)
     if release is None:
         _progress(f"No release in {root} yet: building one.")
+        release = _build(_tree(source), root)
+    elif release.manifest.get("layout") != LAYOUT:
+        _progress(f"Release {release.version} in {root} was built by an older MyoKG, whose store this one "
+                  "cannot serve: rebuilding it.")
         release = _build(_tree(source), root)
     else:
         _warn_if_stale(release, tree)

@@ -53,7 +53,7 @@ SELECT ?s ?p ?o ?g WHERE { VALUES ?p { $PREDICATES } GRAPH ?g { ?s ?p ?o } }
 
 
 def _quads(store: Store, query: str) -> list[Quad]:
-    return [Quad(row["s"], row["p"], row["o"], row["g"]) for row in store.query(query, use_default_graph_as_union=True)]
+    return [Quad(row["s"], row["p"], row["o"], row["g"]) for row in store.query(query)]
 
 
 def _linked(quads) -> set[NamedNode]:

@@ -118,7 +118,7 @@ def _statements(store: Store) -> dict[str, dict[str, list]]:
 
 
 def _counts(store: Store, query: str) -> dict[str, int]:
-    return {row[0].value: int(row[1].value) for row in store.query(query, use_default_graph_as_union=True)}
+    return {row[0].value: int(row[1].value) for row in store.query(query)}
 
 
 def _english(values: list) -> list[str]:
@@ -137,7 +137,7 @@ def build(store: Store) -> OntologyDocs:
                              "FILTER isIRI(?o) } } GROUP BY ?o")
     labels = {row[0].value: row[1].value for row in store.query(
         'SELECT ?x (SAMPLE(?l) AS ?label) WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?l '
-        'FILTER (LANG(?l) = "en" || LANG(?l) = "") } GROUP BY ?x', use_default_graph_as_union=True)}
+        'FILTER (LANG(?l) = "en" || LANG(?l) = "") } GROUP BY ?x')}
 
     kinds = {}
     for heading, types in KINDS:

@@ -45,6 +45,8 @@ MANIFEST = "release.json"
 STORE = "store"
 DUMPS = "dumps"
 CHECKSUMS = "SHA256SUMS"
+# What a release folder holds, as this code reads it; 2: the store's default graph is MyoKG's union.
+LAYOUT = 2
 CONTEXT = "context.jsonld"
 
 # The dumps of a release, by format: (file name pattern, format, keeps the source graphs).
@@ -153,6 +155,9 @@ def _write_release(tree: SourceTree, folder: Path, version: str, echo, imported,
     store.bulk_load(path=str(tree.ontology_file), format=RdfFormat.TURTLE, to_graph=NamedNode(ONTOLOGY_IRI))
     for path in tree.data_files:
         store.bulk_load(path=str(path), format=RdfFormat.TRIG)
+    triples, quads = _count_union(store), len(store)
+    graphs = sorted(g.value for g in store.named_graphs())
+    write_default_graph(store)
     store.flush()
 
     echo("Writing dumps ...")
@@ -179,10 +184,6 @@ def _write_release(tree: SourceTree, folder: Path, version: str, echo, imported,
     write_mapping_set(store, read_terms(tree.uberon_terms), mapping_set, version=version, day=built.date())
     (dumps / UNMAPPED).write_text(render_unmapped(gaps(store), version), encoding="utf-8")
 
-    triples, quads = _count_union(store), len(store)
-    graphs = sorted(g.value for g in store.named_graphs())
-    write_default_graph(store)
-
     loaded = []
     for record, copies in imported:
         echo(f"Importing {record.source} into <{record.graph}> ...")
@@ -199,6 +200,7 @@ def _write_release(tree: SourceTree, folder: Path, version: str, echo, imported,
     entries.append(_file_entry(dumps / CHECKSUMS))
     manifest = {
         "version": version,
+        "layout": LAYOUT,
         "built": built.isoformat(),
         "source_sha256": tree.digest(),
         "triples": triples,

@@ -213,15 +213,14 @@ class SearchIndex:
 
     @classmethod
     def from_store(cls, store: Store) -> SearchIndex:
-        union = {"use_default_graph_as_union": True}
         supers: dict[str, set[str]] = {}
         class_labels = dict(TYPE_LABELS)
-        for row in store.query(CLASSES, **union):
+        for row in store.query(CLASSES):
             supers.setdefault(row["class"].value, set()).add(row["super"].value)
             if row["label"] is not None:
                 class_labels.setdefault(row["super"].value, row["label"].value)
         facts: dict[str, dict[str, list[str]]] = {}
-        for subject, predicate, value in store.query(INDEXED, **union):
+        for subject, predicate, value in store.query(INDEXED):
             values = facts.setdefault(subject.value, {kind: [] for kind in PROPERTIES.values()})
             values[PROPERTIES[predicate.value]].append(value.value)
         entries = [_entry(iri, values, supers, class_labels) for iri, values in facts.items() if values["label"]]

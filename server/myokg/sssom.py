@@ -56,7 +56,7 @@ COLUMNS = tuple(f.name for f in fields(Mapping))
 
 
 def _query(store: Store, sparql: str):
-    return store.query(sparql, use_default_graph_as_union=True)
+    return store.query(sparql)
 
 
 def _one_text(values: list[str]) -> str:
@@ -118,8 +118,7 @@ def _license(store: Store) -> str:
     values = " ".join(f"<{p}>" for p in MATCH_PREDICATES)
     found = {r["l"].value for r in store.query(f"""
         SELECT DISTINCT ?l WHERE {{ GRAPH ?g {{ ?s ?p ?o VALUES ?p {{ {values} }} }}
-                                    ?g <http://purl.org/dc/terms/source>/<http://purl.org/dc/terms/license> ?l }}""",
-                                             use_default_graph_as_union=True)}
+                                    ?g <http://purl.org/dc/terms/source>/<http://purl.org/dc/terms/license> ?l }}""")}
     if len(found) != 1:
         raise ValueError(f"The graphs holding mappings must name exactly one licence through their source; found "
                          f"{sorted(found) or 'none'}. Give the mapping source a dct:license.")

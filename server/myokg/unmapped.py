@@ -46,7 +46,7 @@ def gaps(store: Store) -> list[ClassGaps]:
             OPTIONAL {{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(LANGMATCHES(LANG(?l), "en")) }}
             BIND(EXISTS {{ ?s {matches} ?o
                           FILTER(STRSTARTS(STR(?o), "{UBERON_PREFIX}") || STRSTARTS(STR(?o), "{FMA_PREFIX}")) }} AS ?m)
-        }} GROUP BY ?c ?s""", use_default_graph_as_union=True)
+        }} GROUP BY ?c ?s""")
     by_class: dict[str, list] = {}
     for row in rows:
         by_class.setdefault(row["c"].value, []).append(
