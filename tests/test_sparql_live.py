@@ -158,7 +158,7 @@ def test_a_result_cut_short_is_shorter_than_its_length(release_root):
     (an HTTP client then reports an incomplete read) and a fresh worker takes its place."""
     pool = QueryPool(str(release_root / "current" / "store"), 1, Limits(10, 2**30, 10_000_000))
     try:
-        answer = pool.run(Job("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 30000", True, None, None, "text/csv", None))
+        answer = pool.run(Job("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 30000", None, None, "text/csv", None))
         received = bytearray(next(answer.chunks))
         with open(f"/proc/{os.getpid()}/task/{os.getpid()}/children") as f:
             ours = [int(pid) for pid in f.read().split()
@@ -169,7 +169,7 @@ def test_a_result_cut_short_is_shorter_than_its_length(release_root):
             for chunk in answer.chunks:
                 received += chunk
         assert 0 < len(received) < answer.length
-        assert GMED in b"".join(pool.run(Job(NERVES, True, None, None, "text/csv", None)).chunks).decode()
+        assert GMED in b"".join(pool.run(Job(NERVES, None, None, "text/csv", None)).chunks).decode()
     finally:
         pool.close()
 
