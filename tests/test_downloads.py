@@ -297,3 +297,19 @@ def test_every_page_links_the_void(client):
         assert '<link rel="describedby" type="text/turtle" href="/.well-known/void"' in page
         assert '<a href="/.well-known/void">' in page
     assert client.get("/.well-known/void").status_code == 200
+
+
+@pytest.mark.parametrize("version", [OLD, NEW])
+def test_a_version_iri_answers_with_that_releases_ontology(client, version):
+    """owl:versionIRI <https://w3id.org/myokg/ontology/0.1.0> keeps resolving after 0.2.0 is published."""
+    response = client.get(f"/ontology/{version}")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/downloads/{version}/myokg-ontology-{version}.ttl")
+    ontology = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"owl:versionIRI <https://w3id.org/myokg/ontology/{version}>" in ontology
+
+
+def test_an_unknown_version_iri_is_404_and_says_where_versions_are_listed(client):
+    response = client.get("/ontology/9.9.9")
+    assert response.status_code == 404
+    assert "/downloads/ lists the versions kept" in response.get_data(as_text=True)

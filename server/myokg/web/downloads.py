@@ -48,7 +48,7 @@ def _root():
     return current_app.extensions["myokg"].release.path.resolve().parent
 
 
-def _releases() -> dict[str, Release]:
+def kept_releases() -> dict[str, Release]:
     """Every release under the release root, by version, the served one first."""
     served = current_app.extensions["myokg"].release
     kept = {r.version: r for r in published_releases(_root())}
@@ -89,12 +89,12 @@ def _listing(releases: list[dict], title: str):
 @bp.get("/downloads/")
 def index():
     served = current_app.extensions["myokg"].release.version
-    return _listing([describe_release(r, r.version == served) for r in _releases().values()], "Downloads")
+    return _listing([describe_release(r, r.version == served) for r in kept_releases().values()], "Downloads")
 
 
 @bp.get("/downloads/<version>/")
 def version(version: str):
-    release = _releases().get(version)
+    release = kept_releases().get(version)
     if release is None:
         abort(404, f"There is no release {version!r}; /downloads/ lists the versions kept.")
     served = current_app.extensions["myokg"].release.version
@@ -104,7 +104,7 @@ def version(version: str):
 @bp.get("/downloads/<version>/<name>")
 def file(version: str, name: str):
     """One file of a kept release, with ETag (its SHA-256), Last-Modified and Range support."""
-    release = _releases().get(version)
+    release = kept_releases().get(version)
     if release is None:
         abort(404, f"There is no release {version!r}; /downloads/ lists the versions kept.")
     entry = next((f for f in release.manifest["files"] if f["name"] == name), None)

@@ -1,10 +1,11 @@
 """The ontology IRI: /ontology answers 303 See Other to its HTML documentation or to the OWL file in
 the format asked for (/doc/ontology.html, .ttl as written, .jsonld, .nt, .rdf). A term's hash IRI
-(ontology#Muscle) lands on its entry, as browsers keep the fragment across the redirect."""
+(ontology#Muscle) lands on its entry, as browsers keep the fragment across the redirect. A version IRI
+(/ontology/0.1.0) answers with that release's ontology file, for as long as the release is kept."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
 from pyoxigraph import NamedNode
 
 from .. import negotiation
@@ -12,6 +13,7 @@ from ..formats import by_media_type
 from ..namespaces import ONTOLOGY_IRI
 from ..ontology_docs import OntologyDocs, build
 from .addresses import document
+from .downloads import kept_releases
 from .rdf_documents import BY_EXTENSION, TRIPLE_FORMATS, TRIPLE_OFFERS, document as rdf_document
 
 bp = Blueprint("ontology", __name__)
@@ -46,6 +48,15 @@ def ontology():
                    f"({request.headers.get('Accept')}).")
     extension = "html" if chosen == "text/html" else EXTENSIONS[by_media_type(TRIPLE_FORMATS, chosen).oxigraph]
     return redirect(document(ONTOLOGY_IRI, extension), 303)
+
+
+@bp.get("/ontology/<version>")
+def ontology_version(version: str):
+    """303 to the ontology file as a kept release published it: the owl:versionIRI of that release."""
+    if version not in kept_releases():
+        abort(404, f"No release {version!r} is kept here, so its ontology is not either; /downloads/ lists "
+                   f"the versions kept, and {document(ONTOLOGY_IRI, 'ttl')} is the current one.")
+    return redirect(url_for("downloads.file", version=version, name=f"myokg-ontology-{version}.ttl"), 303)
 
 
 @bp.after_request
