@@ -38,7 +38,7 @@ def test_validate_reports_file_focus_path_and_message(tree_copy):
     first = next(i for i, line in enumerate(lines) if line.startswith("data/shoulder/infraspinatus.trig: Violation:"))
     assert "innervating nerve" in lines[first]
     assert lines[first + 1:first + 4] == [
-        "    focus: id:infraspinatus", "    path: obo:RO_0002005", "    value: id:infraspinous-fossa"]
+        "    focus: myokg.id:infraspinatus", "    path: obo:RO_0002005", "    value: myokg.id:infraspinous-fossa"]
     assert lines[-1] == "1 violation(s), 0 warning(s)."
 
 

@@ -183,26 +183,26 @@ def test_the_published_context_works_by_address(muscle):
 def test_a_muscle_reads_like_plain_json(muscle):
     assert muscle["@context"] == jsonld.CONTEXT  # inline, never an address
     assert list(muscle)[:5] == ["@context", "id", "type", "label", "altLabels"]
-    assert muscle["id"] == "myokg-id:gluteus-medius"
+    assert muscle["id"] == "myokg.id:gluteus-medius"
     assert muscle["type"] == ["Muscle"]
     assert muscle["label"] == "gluteus medius"
     assert muscle["latinName"] == ["musculus gluteus medius"]
-    assert {"id": "myokg-id:superior-gluteal-nerve", "label": "superior gluteal nerve"} in muscle["innervatedBy"]
-    assert {"id": "myokg-id:greater-trochanter", "label": "greater trochanter"} in muscle["insertion"]
-    assert {"id": "myokg-id:l5-spinal-segment", "label": "L5 spinal segment"} in muscle["segments"]
+    assert {"id": "myokg.id:superior-gluteal-nerve", "label": "superior gluteal nerve"} in muscle["innervatedBy"]
+    assert {"id": "myokg.id:greater-trochanter", "label": "greater trochanter"} in muscle["insertion"]
+    assert {"id": "myokg.id:l5-spinal-segment", "label": "L5 spinal segment"} in muscle["segments"]
     assert {"id": "obo:UBERON_0001371"} in muscle["exactMatch"]
     assert all(":" not in key for key in muscle if key != "@context")
 
 
 def test_a_muscle_embeds_its_trigger_points_and_their_pain_zones(muscle):
     points = muscle["triggerPoints"]
-    assert [p["id"] for p in points] == [f"myokg-id:gluteus-medius/tp{n}" for n in (1, 2, 3)]
+    assert [p["id"] for p in points] == [f"myokg.id:gluteus-medius/tp{n}" for n in (1, 2, 3)]
     second = points[1]
     assert second["type"] == ["TriggerPoint"] and second["label"] == "gluteus medius trigger point 2"
-    assert {"id": "myokg-id:lateral-hip", "label": "lateral hip"} in second["refersPainTo"]
-    assert {"id": "myokg-id:lateral-thigh", "label": "lateral thigh"} in second["spilloverTo"]
+    assert {"id": "myokg.id:lateral-hip", "label": "lateral hip"} in second["refersPainTo"]
+    assert {"id": "myokg.id:lateral-thigh", "label": "lateral thigh"} in second["spilloverTo"]
     # The muscle itself is mentioned, not written out again.
-    assert {"id": "myokg-id:gluteus-medius", "label": "gluteus medius"} in second["locatedIn"]
+    assert {"id": "myokg.id:gluteus-medius", "label": "gluteus medius"} in second["locatedIn"]
     assert "@context" not in json.dumps(points)
 
 
@@ -255,8 +255,8 @@ AWKWARD = [
 @pytest.mark.parametrize("converter", CONVERTERS)
 def test_every_kind_of_statement_survives(converter):
     document = jsonld.resource_document(iri("m").value, AWKWARD)
-    assert document["@reverse"] == {"members": [{"id": "myokg-id:group", "label": "group"}]}
-    assert document["@included"] == [{"id": "myokg-id:elsewhere", "label": "elsewhere"}]
+    assert document["@reverse"] == {"members": [{"id": "myokg.id:group", "label": "group"}]}
+    assert document["@included"] == [{"id": "myokg.id:elsewhere", "label": "elsewhere"}]
     assert document["actionUnknown"] is True
     assert sorted(document["type"]) == ["Muscle", "https://example.org/C"]
     assert isomorphic(CONVERTERS[converter](document), graph_of(AWKWARD))
@@ -266,10 +266,10 @@ def test_every_kind_of_statement_survives(converter):
 
 def test_the_dump_is_compact_with_the_context_inline(dump):
     assert dump["@context"] == jsonld.CONTEXT
-    node = next(n for n in dump["@graph"] if n["id"] == "myokg-id:gluteus-medius")
+    node = next(n for n in dump["@graph"] if n["id"] == "myokg.id:gluteus-medius")
     assert node["label"] == "gluteus medius"
-    assert "myokg-id:gluteus-medius/tp1" in node["triggerPoints"]
-    assert "myokg-id:superior-gluteal-nerve" in node["innervatedBy"]
+    assert "myokg.id:gluteus-medius/tp1" in node["triggerPoints"]
+    assert "myokg.id:superior-gluteal-nerve" in node["innervatedBy"]
 
 
 @pytest.mark.parametrize("converter", CONVERTERS)

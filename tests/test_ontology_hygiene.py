@@ -99,7 +99,7 @@ def test_data_using_a_deprecated_term_is_warned_with_its_replacement(tree_copy):
     users = sorted(set(report.content.data.subjects(MYOKG.shape, MYOKG.TriangularShape)))
     assert len(users) > 1 and users[0] == URIRef("https://w3id.org/myokg/id/deltoid")
     assert [(p.severity, p.file, p.focus, p.value) for p in report.problems] == [
-        (WARNING, "data/shoulder/deltoid.trig", "id:deltoid", "myokg:TriangularShape")]
+        (WARNING, "data/shoulder/deltoid.trig", "myokg.id:deltoid", "myokg:TriangularShape")]
     assert report.problems[0].message.startswith("This term is deprecated: use myokg:FanShape instead.")
 
 

@@ -26,7 +26,7 @@ def test_loads_with_curies_and_round_trips():
                        ("FMA:22315", "http://purl.obolibrary.org/obo/FMA_22315"),
                        ("RO:0002372", "http://purl.obolibrary.org/obo/RO_0002372"),
                        ("BFO:0000050", "http://purl.obolibrary.org/obo/BFO_0000050"),
-                       ("id:gluteus-medius", "https://w3id.org/myokg/id/gluteus-medius"),
+                       ("myokg.id:gluteus-medius", "https://w3id.org/myokg/id/gluteus-medius"),
                        ("myokg:Muscle", "https://w3id.org/myokg/ontology#Muscle"),
                        ("graph:uberon", "https://w3id.org/myokg/graph/uberon"),
                        ("semapv:ManualMappingCuration", "https://w3id.org/semapv/vocab/ManualMappingCuration")]:
@@ -38,7 +38,7 @@ def test_loads_with_curies_and_round_trips():
 def test_the_dump_prefixes_and_the_sssom_prefixes_come_from_it():
     assert PREFIXES.items() <= PREFIX_MAP.items()
     assert set(CURIE_PREFIXES) <= set(PREFIX_MAP)
-    for prefix in ("myokg", "id", "graph", "UBERON", "FMA", "RO", "BFO", "IAO", "obo", "skos", "rdfs", "owl", "dct",
+    for prefix in ("myokg", "myokg.id", "graph", "UBERON", "FMA", "RO", "BFO", "IAO", "obo", "skos", "rdfs", "owl", "dct",
                    "schema", "void", "dcat", "sh", "semapv"):
         assert prefix in PREFIX_MAP
 

@@ -69,7 +69,7 @@ def test_triple_dumps_are_the_union(release, repo_tree):
 
 def test_turtle_dump_groups_each_resource(release):
     text = (release.dumps_path / f"myokg-{VERSION}.ttl").read_text()
-    assert text.count("\nid:gluteus-medius ") == 1
+    assert text.count("\nmyokg.id:gluteus-medius ") == 1
 
 
 def test_void_counts_match_the_store(release):

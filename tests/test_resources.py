@@ -139,9 +139,9 @@ def test_json_ld_document_is_a_compact_tree_of_the_same_graph_as_the_turtle(clie
     response = client.get("/doc/id/gluteus-medius.jsonld")
     document = response.get_json(force=True)
     assert isinstance(document["@context"], dict)  # inline: nothing to fetch
-    assert document["id"] == "myokg-id:gluteus-medius" and document["label"] == "gluteus medius"
-    tp1 = next(tp for tp in document["triggerPoints"] if tp["id"] == "myokg-id:gluteus-medius/tp1")
-    lower_back = next(zone for zone in tp1["refersPainTo"] if zone["id"] == "myokg-id:lower-back")
+    assert document["id"] == "myokg.id:gluteus-medius" and document["label"] == "gluteus medius"
+    tp1 = next(tp for tp in document["triggerPoints"] if tp["id"] == "myokg.id:gluteus-medius/tp1")
+    lower_back = next(zone for zone in tp1["refersPainTo"] if zone["id"] == "myokg.id:lower-back")
     assert lower_back["label"] == "lower back"
     as_turtle = Graph().parse(data=client.get("/doc/id/gluteus-medius.ttl").data, format="turtle")
     assert isomorphic(Graph().parse(data=response.data, format="json-ld"), as_turtle)

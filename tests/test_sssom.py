@@ -70,10 +70,10 @@ def test_metadata(release, table):
     assert meta["mapping_date"] == release.manifest["built"][:10]
     # Uberon's licence, as the source graph of the mappings states it.
     assert meta["license"] == "https://creativecommons.org/licenses/by/3.0/"
-    assert meta["creator_id"] == ["id:myokg-curation"]
+    assert meta["creator_id"] == ["myokg.id:myokg-curation"]
     # The CURIE map is a part of the one prefix map, unchanged.
     assert meta["curie_map"].items() <= PREFIX_MAP.items()
-    assert {"id", "UBERON", "FMA", "skos", "semapv"} <= set(meta["curie_map"])
+    assert {"myokg.id", "UBERON", "FMA", "skos", "semapv"} <= set(meta["curie_map"])
 
 
 def expand(curie_map, curie):
@@ -95,7 +95,7 @@ def test_rows_are_the_stores_mappings_one_for_one(release, table):
     assert set(in_file) == in_store
     assert {p for _, p, _ in in_file} == {SKOS + m for m in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch")}
     assert all(r["mapping_justification"] == "semapv:ManualMappingCuration" for r in rows)
-    assert all(r["author_id"] == "id:myokg-curation" for r in rows)
+    assert all(r["author_id"] == "myokg.id:myokg-curation" for r in rows)
 
 
 def test_labels_come_from_the_store_and_the_uberon_table(release, repo_tree, table):
@@ -123,12 +123,12 @@ def test_comments_explain_inexact_mappings(repo_tree, table):
     group_note = str(ontology.value(URIRef(MYOKG + "MuscleGroup"), URIRef(MYOKG + "mappingNote")))
     assert len(group_note) > 40
     by_key = {(r["subject_id"], r["predicate_id"], r["object_id"]): r for r in rows}
-    assert by_key[("id:rotator-cuff", "skos:closeMatch", "UBERON:0003683")]["comment"] == group_note
-    frontal = by_key[("id:frontal-bone", "skos:closeMatch", "UBERON:0000209")]["comment"]
+    assert by_key[("myokg.id:rotator-cuff", "skos:closeMatch", "UBERON:0003683")]["comment"] == group_note
+    frontal = by_key[("myokg.id:frontal-bone", "skos:closeMatch", "UBERON:0000209")]["comment"]
     assert "tetrapod frontal bone" in frontal and frontal != group_note
-    fma = by_key[("id:infraspinatus", "skos:exactMatch", "FMA:32546")]["comment"]
+    fma = by_key[("myokg.id:infraspinatus", "skos:exactMatch", "FMA:32546")]["comment"]
     assert fma == "FMA id as Uberon cross-references it from UBERON:0001477 (infraspinatus muscle)."
-    assert by_key[("id:infraspinatus", "skos:exactMatch", "UBERON:0001477")]["comment"] == ""
+    assert by_key[("myokg.id:infraspinatus", "skos:exactMatch", "UBERON:0001477")]["comment"] == ""
     # The ontology's own class-level mapping is a row too, its subject an OWL class.
     muscle = by_key[("myokg:Muscle", "skos:closeMatch", "UBERON:0014892")]
     assert muscle["subject_type"] == "owl class" and muscle["comment"] == ""

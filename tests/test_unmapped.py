@@ -30,7 +30,7 @@ def listed(report: str) -> dict[str, set[str]]:
         if heading:
             current = sections.setdefault(heading.group(1), set())
         elif line.startswith("- ") and current is not None:
-            current.add(re.search(r"`id:([^`]+)`$", line).group(1))
+            current.add(re.search(r"`myokg\.id:([^`]+)`$", line).group(1))
     return sections
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
-from .namespaces import BASE, DCT, ID, MYOKG, OBO, PREFIXES, SCHEMA
+from .namespaces import BASE, DCT, MYOKG, OBO, PREFIXES, SCHEMA
 
 CONTEXT_URL = BASE + "context.jsonld"
 
@@ -36,9 +36,9 @@ RDF_TYPE = RDF + "type"
 XSD_STRING = XSD + "string"
 XSD_BOOLEAN = XSD + "boolean"
 
-# Prefixes for the IRIs keys do not cover: resources are written ``myokg-id:gluteus-medius``, not relative to
+# Prefixes for the IRIs keys do not cover: resources are written ``myokg.id:gluteus-medius``, not relative to
 # a @base, because JSON-LD ignores @base in a context fetched by address.
-NAMESPACES = {"myokg-id": str(ID)} | {prefix: ns for prefix, ns in PREFIXES.items() if prefix != "id"} | {
+NAMESPACES = dict(PREFIXES) | {
     "vann": VANN}
 
 
@@ -349,7 +349,7 @@ def resource_document(iri: str, triples: Iterable) -> dict:
 
 def dataset_document(triples: Iterable) -> dict:
     """All of ``triples`` as one flat JSON-LD document: a node per subject under ``@graph``, in id order,
-    links written as ids (``"origin": ["myokg-id:ilium"]``), with the context inline."""
+    links written as ids (``"origin": ["myokg.id:ilium"]``), with the context inline."""
     statements = _Statements(triples)
 
     def reference(_predicate, obj, kind):

@@ -21,7 +21,7 @@ DCAT = Namespace("http://www.w3.org/ns/dcat#")
 # Prefixes written into Turtle and TriG dumps and used to shorten IRIs in messages.
 PREFIXES = {
     "myokg": str(MYOKG),
-    "id": str(ID),
+    "myokg.id": str(ID),
     "graph": str(GRAPH),
     "obo": str(OBO),
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",

@@ -26,7 +26,7 @@ EXACT = MATCH_PREDICATES[0]
 JUSTIFICATION = "semapv:ManualMappingCuration"
 AUTHOR = "https://w3id.org/myokg/id/myokg-curation"  # MyoKG's curators, as the source of their own statements
 # The prefixes the file uses, from the one prefix map.
-CURIE_PREFIXES = ("id", "myokg", "UBERON", "FMA", "obo", "skos", "semapv")
+CURIE_PREFIXES = ("myokg.id", "myokg", "UBERON", "FMA", "obo", "skos", "semapv")
 
 
 def file_name(version: str) -> str:
