@@ -115,4 +115,4 @@ def running_server(release_root: Path, *options: str):
         yield base, server
     finally:
         server.terminate()
-        server.communicate(timeout=10)
+        server.communicate(timeout=30)

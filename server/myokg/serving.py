@@ -13,6 +13,9 @@ from collections.abc import Callable
 from functools import partial
 
 SERVERS = ("granian", "waitress")
+# Seconds a granian server process may take to stop before it is killed: a stop (Ctrl-C, SIGTERM) must not
+# hang on a process still starting up; its query workers see their pool go and exit on their own.
+STOP_GRACE = 5
 
 
 def _loaded(factory: Callable, _target: str):
@@ -32,4 +35,5 @@ def serve(factory: Callable, *, server: str, host: str, port: int, processes: in
     from granian.log import LogLevels
 
     Granian("myokg.web:create_app", address=host, port=port, interface=Interfaces.WSGI, workers=processes,
-            blocking_threads=threads, log_level=LogLevels.warning).serve(target_loader=partial(_loaded, factory))
+            blocking_threads=threads, log_level=LogLevels.warning,
+            workers_kill_timeout=STOP_GRACE).serve(target_loader=partial(_loaded, factory))
