@@ -213,5 +213,6 @@ def test_the_endpoint_reaches_the_import_by_graph_not_by_default(imported):
         assert ask("ASK { ?m a <https://w3id.org/myokg/ontology#Muscle> }"), "MyoKG stays the default graph"
         description = client.get("/sparql", headers={"Accept": "text/turtle"}).text
         assert f"<{GRAPH}>" in description, "the service description lists the imported graph"
+        assert "UnionDefaultGraph" not in description, "the default graph does not merge the imported graph"
     finally:
         app.extensions["myokg.queries"].close()

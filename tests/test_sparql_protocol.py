@@ -336,6 +336,7 @@ def test_service_description_names_the_endpoint_the_client_used_and_counts(clien
     assert GRAYS in counts
     formats = {r["f"].value for r in graph.query(f"SELECT ?f WHERE {{ ?s <{SD}resultFormat> ?f }}")}
     assert "http://www.w3.org/ns/formats/SPARQL_Results_JSON" in formats and len(formats) == 10
+    assert graph.query(f"ASK {{ ?s <{SD}feature> <{SD}UnionDefaultGraph> }}"), "every graph is MyoKG's own"
 
 
 def test_service_description_as_json_ld(client):

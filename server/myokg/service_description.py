@@ -34,15 +34,15 @@ def _count(n: int) -> Literal:
     return Literal(str(n), datatype=XSD_INTEGER)
 
 
-def describe(endpoint: str, dataset_iri: str, union_triples: int, graph_triples: dict[str, int]) -> list[Triple]:
-    """The description as triples. ``graph_triples`` maps each named graph to its number of triples."""
+def describe(endpoint: str, dataset_iri: str, union_triples: int, graph_triples: dict[str, int],
+             union_graphs: list[str]) -> list[Triple]:
+    """The description as triples. ``graph_triples`` maps each named graph to its number of triples; the
+    default graph is the union of ``union_graphs`` (MyoKG's own, not the imported ones)."""
     service, dataset, default_graph = BlankNode(), BlankNode(), BlankNode()
     triples = [
         Triple(service, RDF_TYPE, NamedNode(SD + "Service")),
         Triple(service, NamedNode(SD + "endpoint"), NamedNode(endpoint)),
         Triple(service, NamedNode(SD + "supportedLanguage"), NamedNode(SD + "SPARQL11Query")),
-        # The default graph is the union of every source's graph.
-        Triple(service, NamedNode(SD + "feature"), NamedNode(SD + "UnionDefaultGraph")),
         Triple(service, NamedNode(SD + "defaultDataset"), dataset),
         Triple(dataset, RDF_TYPE, NamedNode(SD + "Dataset")),
         Triple(dataset, NamedNode(DCT + "source"), NamedNode(dataset_iri)),
@@ -50,6 +50,8 @@ def describe(endpoint: str, dataset_iri: str, union_triples: int, graph_triples:
         Triple(default_graph, RDF_TYPE, NamedNode(SD + "Graph")),
         Triple(default_graph, NamedNode(VOID + "triples"), _count(union_triples)),
     ]
+    if set(graph_triples) <= set(union_graphs):  # sd:UnionDefaultGraph: the default graph merges every named one
+        triples.append(Triple(service, NamedNode(SD + "feature"), NamedNode(SD + "UnionDefaultGraph")))
     for media_type in [f.media_type for f in RESULT_FORMATS + GRAPH_FORMATS]:
         triples.append(Triple(service, NamedNode(SD + "resultFormat"),
                               NamedNode("http://www.w3.org/ns/formats/" + FORMAT_IRIS[media_type])))

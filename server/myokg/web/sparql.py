@@ -229,7 +229,8 @@ def _service_description(ranges: list[negotiation.MediaRange]) -> Response:
                           + ", ".join(f.media_type for f in GRAPH_FORMATS) + ".")
     chosen_format = by_media_type(GRAPH_FORMATS, chosen)
     summary = current_app.extensions["myokg"]
-    triples = describe(request.base_url, BASE + "dataset", summary.union_triples, summary.graph_triples)
+    triples = describe(request.base_url, BASE + "dataset", summary.union_triples, summary.graph_triples,
+                       summary.release.manifest["graphs"])
     body = serialize(triples, format=chosen_format.oxigraph, prefixes={"sd": PREFIX_MAP["sd"], "void": PREFIX_MAP["void"]})
     return Response(body, 200, {"Content-Type": chosen_format.content_type, "Vary": "Accept", **CORS})
 
