@@ -18,9 +18,6 @@ from .rdf_documents import BY_EXTENSION, TRIPLE_FORMATS, TRIPLE_OFFERS, document
 
 bp = Blueprint("ontology", __name__)
 
-EXTENSIONS = {fmt: extension for extension, fmt in BY_EXTENSION.items()}
-
-
 def _docs() -> OntologyDocs:
     """The documentation model, built on first use and kept for the app's life (the release is fixed)."""
     extensions = current_app.extensions
@@ -31,7 +28,7 @@ def _docs() -> OntologyDocs:
 
 def _alternates() -> list[tuple[str, str]]:
     """(URL, media type) of each data document about the ontology."""
-    return [(document(ONTOLOGY_IRI, EXTENSIONS[f.oxigraph]), f.media_type) for f in TRIPLE_FORMATS]
+    return [(document(ONTOLOGY_IRI, f.oxigraph.file_extension), f.media_type) for f in TRIPLE_FORMATS]
 
 
 def _link_header() -> str:
@@ -46,7 +43,7 @@ def ontology():
         abort(406, f"The ontology is documented in HTML and comes as "
                    f"{', '.join(f.media_type for f in TRIPLE_FORMATS)}; none of these is acceptable "
                    f"({request.headers.get('Accept')}).")
-    extension = "html" if chosen == "text/html" else EXTENSIONS[by_media_type(TRIPLE_FORMATS, chosen).oxigraph]
+    extension = "html" if chosen == "text/html" else by_media_type(TRIPLE_FORMATS, chosen).oxigraph.file_extension
     return redirect(document(ONTOLOGY_IRI, extension), 303)
 
 
@@ -78,8 +75,7 @@ def ontology_document(extension: str):
                              mimetype="text/turtle", conditional=True)
         response.headers["Content-Type"] = "text/turtle; charset=utf-8"
     elif extension in BY_EXTENSION:
-        fmt = next(f for f in TRIPLE_FORMATS if f.oxigraph == BY_EXTENSION[extension])
-        response = rdf_document("ontology", _ontology_triples, fmt)
+        response = rdf_document("ontology", _ontology_triples, BY_EXTENSION[extension])
     else:
         abort(404, f"The ontology has no .{extension} document; use .html, "
                    f"{', '.join('.' + e for e in BY_EXTENSION)}.")

@@ -19,8 +19,7 @@ from ..namespaces import PREFIXES
 TRIPLE_FORMATS = tuple(f for f in GRAPH_FORMATS if f.oxigraph in (RdfFormat.TURTLE, RdfFormat.JSON_LD,
                                                                    RdfFormat.N_TRIPLES, RdfFormat.RDF_XML))
 TRIPLE_OFFERS = offers(TRIPLE_FORMATS)
-BY_EXTENSION = {"ttl": RdfFormat.TURTLE, "jsonld": RdfFormat.JSON_LD, "nt": RdfFormat.N_TRIPLES,
-                "rdf": RdfFormat.RDF_XML}
+BY_EXTENSION = {f.oxigraph.file_extension: f for f in TRIPLE_FORMATS}
 
 
 def negotiated_format() -> Format:

@@ -38,19 +38,21 @@ class DocumentFormat:
         return f"{self.media_type}; charset=utf-8"
 
 
-def _rdf(media_type: str) -> Format:
-    return by_media_type(GRAPH_FORMATS, media_type)
+def _rdf(media_type: str, keeps_graphs: bool = False) -> DocumentFormat:
+    """The data document in the format ``media_type`` names, at the extension Oxigraph gives that format."""
+    rdf = by_media_type(GRAPH_FORMATS, media_type)
+    return DocumentFormat(rdf.oxigraph.file_extension, rdf.media_type, rdf, keeps_graphs)
 
 
 # In the server's order of preference, the HTML page first.
 DOCUMENT_FORMATS = (
     DocumentFormat("html", "text/html", None),
-    DocumentFormat("ttl", "text/turtle", _rdf("text/turtle")),
-    DocumentFormat("jsonld", "application/ld+json", _rdf("application/ld+json")),
-    DocumentFormat("nt", "application/n-triples", _rdf("application/n-triples")),
-    DocumentFormat("rdf", "application/rdf+xml", _rdf("application/rdf+xml")),
-    DocumentFormat("trig", "application/trig", _rdf("application/trig"), keeps_graphs=True),
-    DocumentFormat("nq", "application/n-quads", _rdf("application/n-quads"), keeps_graphs=True),
+    _rdf("text/turtle"),
+    _rdf("application/ld+json"),
+    _rdf("application/n-triples"),
+    _rdf("application/rdf+xml"),
+    _rdf("application/trig", keeps_graphs=True),
+    _rdf("application/n-quads", keeps_graphs=True),
 )
 BY_EXTENSION = {f.extension: f for f in DOCUMENT_FORMATS}
 MEDIA_TYPES = {f.extension: f.media_type for f in DOCUMENT_FORMATS}
