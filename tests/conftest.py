@@ -87,6 +87,16 @@ def release(release_root):
     return current_release(release_root)
 
 
+@pytest.fixture(scope="module")
+def client(release):
+    """Flask's test client over the shared release, with one query worker."""
+    from myokg.web import create_app
+
+    app = create_app(release, workers=1)
+    yield app.test_client()
+    app.extensions["myokg.queries"].close()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

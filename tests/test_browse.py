@@ -25,13 +25,6 @@ PART_OF = NamedNode("http://purl.obolibrary.org/obo/BFO_0000050")
 
 
 @pytest.fixture(scope="module")
-def client(release):
-    app = create_app(release, workers=1)
-    yield app.test_client()
-    app.extensions["myokg.queries"].close()
-
-
-@pytest.fixture(scope="module")
 def store(release):
     return Store.read_only(str(release.store_path))
 

@@ -18,7 +18,6 @@ from rdflib.compare import isomorphic
 
 from conftest import REPO
 from myokg import jsonld
-from myokg.web import create_app
 
 VERSION = "0.1.0"
 GLUTEUS_MEDIUS = "https://w3id.org/myokg/id/gluteus-medius"
@@ -333,13 +332,6 @@ def test_jsonld_js_refuses_a_remote_context(context_server):
 
 
 # --- /context.jsonld -----------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def client(release):
-    app = create_app(release, workers=1)
-    yield app.test_client()
-    app.extensions["myokg.queries"].close()
-
 
 def test_the_context_is_served_to_any_origin_with_a_validator(client, release):
     response = client.get("/context.jsonld")

@@ -23,13 +23,6 @@ SELECT ?region WHERE { ?region a myokg:BodyRegion }
 
 
 @pytest.fixture(scope="module")
-def client(release):
-    app = create_app(release, workers=1)
-    yield app.test_client()
-    app.extensions["myokg.queries"].close()
-
-
-@pytest.fixture(scope="module")
 def store(release):
     return ReleaseStore(release)
 

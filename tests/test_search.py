@@ -27,13 +27,6 @@ LEVEL.update({f"{kind} {how}": level for kind in OTHER_NAME_KINDS
 MARKUP_LABEL = 'anterior fibres of <em>gluteus</em> medius & "<script>alert(1)</script>'
 
 
-@pytest.fixture(scope="module")
-def client(release):
-    app = create_app(release, workers=1)
-    yield app.test_client()
-    app.extensions["myokg.queries"].close()
-
-
 def search(client, **params) -> dict:
     response = client.get("/api/search?" + urllib.parse.urlencode(params))
     assert response.status_code == 200, response.get_data(as_text=True)

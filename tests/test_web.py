@@ -9,13 +9,6 @@ from myokg.release import build_release
 from myokg.web import create_app
 
 
-@pytest.fixture(scope="module")
-def client(release):
-    app = create_app(release, workers=1)
-    yield app.test_client()
-    app.extensions["myokg.queries"].close()
-
-
 def test_release_manifest_as_json(client, release):
     response = client.get("/release.json")
     assert response.status_code == 200
